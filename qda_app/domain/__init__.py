@@ -1,0 +1,1 @@
+"""Plain value types shared by every layer; imports nothing else of the project."""

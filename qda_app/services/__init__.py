@@ -1,0 +1,1 @@
+"""Use cases: one function per user action, each its own committed transaction, all undoable."""

@@ -1,0 +1,87 @@
+"""Documents: the transcripts that codings point into."""
+
+import hashlib
+import unicodedata
+
+from sqlalchemy import select
+
+from qda_app.domain.changes import Changed
+from qda_app.domain.errors import InvalidInputError
+from qda_app.domain.values import DocumentInfo
+from qda_app.services.lookup import clean_name, get_row
+from qda_app.services.project import Project, change, reading
+from qda_app.services.snapshots import document_info
+from qda_app.store import models as m
+
+
+def normalise_text(text: str) -> str:
+    """Offsets are only stable if the text is: NFC, `\\n` line ends, no BOM (DESIGN.md)."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text)
+
+
+def add_document(
+    project: Project,
+    name: str,
+    text: str,
+    source_name: str | None = None,
+    sha256: str | None = None,
+) -> Changed[DocumentInfo]:
+    """Add a document from text; `sha256` is that of the original file when there was one."""
+    name = clean_name(name, "document")
+    text = normalise_text(text)
+    digest = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
+    with change(project, f"Add document {name}") as work:
+        if work.session.scalar(select(m.Document.id).where(m.Document.name == name)) is not None:
+            raise InvalidInputError(f"a document named {name!r} already exists")
+        row = m.Document(
+            name=name, text=text, text_length=len(text), sha256=digest, source_name=source_name
+        )
+        work.session.add(row)
+        work.session.flush()
+    return Changed(document_info(row), work.summary)
+
+
+def rename_document(project: Project, document_id: int, name: str) -> Changed[DocumentInfo]:
+    name = clean_name(name, "document")
+    with change(project, f"Rename document to {name}") as work:
+        row = get_row(work.session, m.Document, document_id)
+        row.name = name
+    return Changed(document_info(row), work.summary)
+
+
+def delete_document(project: Project, document_id: int) -> Changed[DocumentInfo]:
+    """Delete a document with its turns, codings and memos (undo brings all of them back)."""
+    with change(project, "Delete document") as work:
+        row = get_row(work.session, m.Document, document_id)
+        info = document_info(row)
+        work.description = f"Delete document {row.name}"
+        work.session.delete(row)
+    return Changed(info, work.summary)
+
+
+def list_documents(project: Project) -> list[DocumentInfo]:
+    with reading(project) as session:
+        rows = session.execute(
+            select(
+                m.Document.id,
+                m.Document.guid,
+                m.Document.name,
+                m.Document.text_length,
+                m.Document.sha256,
+                m.Document.source_name,
+                m.Document.imported_at,
+            ).order_by(m.Document.name)
+        )
+        return [DocumentInfo(*row) for row in rows]
+
+
+def document_text(project: Project, document_id: int) -> str:
+    with reading(project) as session:
+        return get_row(session, m.Document, document_id).text
+
+
+def find_document(project: Project, name: str) -> DocumentInfo | None:
+    with reading(project) as session:
+        row = session.scalar(select(m.Document).where(m.Document.name == name))
+        return None if row is None else document_info(row)

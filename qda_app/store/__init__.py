@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, opening and migrating projects (SQLite file or PostgreSQL)."""

@@ -1,0 +1,180 @@
+"""Row-level change capture for undo: every ORM insert, update and delete is recorded as a RowOp.
+
+Capturing at the mapper level (not per service) means any change made through a session that
+carries a Recorder is undoable, cascades included, without each service writing its own inverse.
+Applying goes through SQLAlchemy Core and checks that the rows still look as recorded, so an undo
+never overwrites what another team member changed in the meantime.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from sqlalchemy import Connection, Table, and_, delete, event, insert, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapper, Session, object_session
+from sqlalchemy.orm.attributes import instance_state
+
+from qda_app.domain.changes import ChangeSummary
+from qda_app.domain.errors import UndoConflictError
+from qda_app.store.models import Base
+
+Kind = Literal["insert", "update", "delete"]
+Row = dict[str, Any]
+RECORDER_KEY = "qda_recorder"
+
+
+@dataclass(frozen=True)
+class RowOp:
+    """One row changed: `before` is None for an insert, `after` is None for a delete; an update
+    holds only the changed columns in both."""
+
+    kind: Kind
+    table: str
+    key: tuple[Any, ...]
+    before: Row | None
+    after: Row | None
+
+    def inverse(self) -> "RowOp":
+        kind: Kind = {"insert": "delete", "delete": "insert", "update": "update"}[self.kind]  # type: ignore[assignment]
+        return RowOp(kind, self.table, self.key, self.after, self.before)
+
+
+@dataclass
+class Recorder:
+    """Collects the RowOps of one transaction in the order the unit of work ran them."""
+
+    ops: list[RowOp] = field(default_factory=list)
+
+    def record_inserts(self, table: Table, rows: Iterable[Row]) -> None:
+        """For bulk Core inserts, which bypass the mapper events: rows must include the keys."""
+        key_columns = [column.name for column in table.primary_key.columns]
+        for row in rows:
+            key = tuple(row[name] for name in key_columns)
+            self.ops.append(RowOp("insert", table.name, key, None, dict(row)))
+
+
+def attach_recorder(session: Session, recorder: Recorder) -> None:
+    session.info[RECORDER_KEY] = recorder
+
+
+def _recorder_of(target: object) -> Recorder | None:
+    session = object_session(target)
+    return None if session is None else session.info.get(RECORDER_KEY)
+
+
+def _key(mapper: Mapper[Any], target: object) -> tuple[Any, ...]:
+    identity = mapper.primary_key_from_instance(target)
+    return tuple(identity)
+
+
+def _snapshot(mapper: Mapper[Any], target: object) -> Row:
+    state = instance_state(target)
+    row: Row = {}
+    for prop in mapper.column_attrs:
+        if prop.key not in state.dict:
+            raise RuntimeError(f"{mapper.class_.__name__}.{prop.key} not loaded; cannot record")
+        row[prop.columns[0].name] = state.dict[prop.key]
+    return row
+
+
+def _table_name(mapper: Mapper[Any]) -> str:
+    return mapper.local_table.name  # type: ignore[attr-defined]
+
+
+@event.listens_for(Base, "after_insert", propagate=True)
+def _after_insert(mapper: Mapper[Any], _connection: Connection, target: object) -> None:
+    recorder = _recorder_of(target)
+    if recorder is not None:
+        op = RowOp(
+            "insert", _table_name(mapper), _key(mapper, target), None, _snapshot(mapper, target)
+        )
+        recorder.ops.append(op)
+
+
+@event.listens_for(Base, "after_delete", propagate=True)
+def _after_delete(mapper: Mapper[Any], _connection: Connection, target: object) -> None:
+    recorder = _recorder_of(target)
+    if recorder is not None:
+        op = RowOp(
+            "delete", _table_name(mapper), _key(mapper, target), _snapshot(mapper, target), None
+        )
+        recorder.ops.append(op)
+
+
+@event.listens_for(Base, "after_update", propagate=True)
+def _after_update(mapper: Mapper[Any], _connection: Connection, target: object) -> None:
+    recorder = _recorder_of(target)
+    if recorder is None:
+        return
+    state = instance_state(target)
+    before: Row = {}
+    after: Row = {}
+    for prop in mapper.column_attrs:
+        history = state.attrs[prop.key].history
+        if not history.added:
+            continue
+        if not history.deleted:
+            raise RuntimeError(f"{mapper.class_.__name__}.{prop.key}: old value unknown")
+        old, new = history.deleted[0], history.added[0]
+        if old != new:
+            name = prop.columns[0].name
+            before[name] = old
+            after[name] = new
+    if after:
+        recorder.ops.append(
+            RowOp("update", _table_name(mapper), _key(mapper, target), before, after)
+        )
+
+
+def _table(name: str) -> Table:
+    return Base.metadata.tables[name]
+
+
+def _matches(table: Table, row: Row) -> list[Any]:
+    return [
+        table.c[name].is_(None) if value is None else table.c[name] == value
+        for name, value in row.items()
+    ]
+
+
+def _key_clause(table: Table, key: tuple[Any, ...]) -> list[Any]:
+    return [column == value for column, value in zip(table.primary_key.columns, key, strict=True)]
+
+
+def apply_ops(connection: Connection, ops: Sequence[RowOp]) -> None:
+    """Apply ops in order; raise UndoConflictError (caller rolls back) if a row has moved on."""
+    for op in ops:
+        table = _table(op.table)
+        if op.kind == "insert":
+            assert op.after is not None
+            try:
+                with connection.begin_nested():
+                    connection.execute(insert(table).values(op.after))
+            except IntegrityError as error:
+                raise UndoConflictError(
+                    f"cannot restore a row of {op.table}: it conflicts with later changes"
+                ) from error
+            continue
+        assert op.before is not None
+        condition = and_(*_key_clause(table, op.key), *_matches(table, op.before))
+        if op.kind == "delete":
+            statement = delete(table).where(condition)
+        else:
+            assert op.after is not None
+            statement = update(table).where(condition).values(op.after)
+        if connection.execute(statement).rowcount != 1:
+            raise UndoConflictError(f"a row of {op.table} was changed since; nothing was undone")
+
+
+def summarise(description: str, ops: Iterable[RowOp]) -> ChangeSummary:
+    """Group the touched keys per table; a link table's key stays a tuple."""
+    groups: dict[str, dict[str, list[object]]] = {"insert": {}, "update": {}, "delete": {}}
+    for op in ops:
+        key: object = op.key[0] if len(op.key) == 1 else op.key
+        groups[op.kind].setdefault(op.table, []).append(key)
+    frozen = {
+        kind: {table: tuple(dict.fromkeys(keys)) for table, keys in tables.items()}
+        for kind, tables in groups.items()
+    }
+    return ChangeSummary(description, frozen["insert"], frozen["update"], frozen["delete"])

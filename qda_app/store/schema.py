@@ -1,0 +1,204 @@
+"""Creating, checking and migrating a project's schema with the Alembic scripts in this package.
+
+Every check runs before anything is written, so opening something that is not a project (a text
+file, an empty file, a damaged or newer project) changes nothing.
+"""
+
+import shutil
+import sqlite3
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from qda_app.domain.errors import (
+    DamagedProjectError,
+    NewerSchemaError,
+    NotAProjectError,
+    ProjectExistsError,
+)
+from qda_app.store.database import SQLITE_HEADER, is_url, make_engine
+
+MIGRATIONS = "qda_app.store:migrations"
+
+
+def _config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", MIGRATIONS)
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+@cache
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(_config())
+
+
+def head_revision() -> str:
+    head = _scripts().get_current_head()
+    assert head is not None
+    return head
+
+
+def schema_version_of(revision: str) -> int:
+    """Revisions are named 0001, 0002, ...: the number is the schema version users see."""
+    return int(revision)
+
+
+def known_revisions() -> set[str]:
+    return {script.revision for script in _scripts().walk_revisions()}
+
+
+def upgrade(connection: Connection, target: str = "head") -> None:
+    from alembic import command
+
+    command.upgrade(_config(connection), target)
+
+
+def current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def _read_only_uri(path: Path) -> str:
+    """Read without leaving -wal/-shm files behind: `immutable` skips locking and the WAL index,
+    which is safe when no WAL file exists; when one does, it must be read, so open normally."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    if not Path(f"{path}-wal").exists():
+        uri += "&immutable=1"
+    return uri
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse anything that is not an intact SQLite database, reading it only."""
+    if not path.exists():
+        raise NotAProjectError(f"{path}: no such project; create one with `qda init {path}`")
+    if path.is_dir():
+        raise NotAProjectError(f"{path} is a folder, not a QDA project file")
+    with path.open("rb") as handle:
+        header = handle.read(len(SQLITE_HEADER))
+    if not header:
+        raise NotAProjectError(f"{path} is an empty file, not a QDA project")
+    if header != SQLITE_HEADER:
+        raise NotAProjectError(f"{path} is not a QDA project (it is not an SQLite database)")
+    try:
+        connection = sqlite3.connect(_read_only_uri(path), uri=True)
+        try:
+            problems = [row[0] for row in connection.execute("PRAGMA integrity_check")]
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:
+        raise DamagedProjectError(
+            f"{path} is damaged ({error}); open a backup copy instead"
+        ) from error
+    if problems != ["ok"]:
+        raise DamagedProjectError(f"{path} is damaged ({problems[0]}); open a backup copy instead")
+
+
+def _check_is_project(connection: Connection, location: str) -> str:
+    """The stored revision, after making sure this database holds a project of a known schema."""
+    tables = set(inspect(connection).get_table_names())
+    if "alembic_version" not in tables or "project" not in tables:
+        raise NotAProjectError(
+            f"{location} is a database but not a QDA project; create one with `qda init`"
+        )
+    revision = current_revision(connection)
+    if revision is None:
+        raise NotAProjectError(f"{location} has no schema version; it is not a QDA project")
+    if revision not in known_revisions():
+        raise NewerSchemaError(
+            f"{location} was written by a newer QDA App (schema {revision}); update QDA App"
+        )
+    return revision
+
+
+def backup_path(path: Path, revision: str) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    return path.with_name(f"{path.name}.schema{schema_version_of(revision)}-{stamp}.bak")
+
+
+def _backup_sqlite(path: Path, revision: str) -> Path:
+    """A consistent copy through SQLite's backup API (includes what sits in the WAL)."""
+    target = backup_path(path, revision)
+    source = sqlite3.connect(_read_only_uri(path), uri=True)
+    try:
+        destination = sqlite3.connect(target)
+        try:
+            source.backup(destination)
+        finally:
+            destination.close()
+    finally:
+        source.close()
+    return target
+
+
+def open_store(location: str) -> tuple[Engine, str, Path | None]:
+    """Open a project, migrating an older schema (after a backup); returns engine, revision, backup.
+
+    Raises NotAProjectError, DamagedProjectError or NewerSchemaError with a one-line message.
+    """
+    if not is_url(location):
+        check_sqlite_file(Path(location))
+    engine = make_engine(location)
+    try:
+        with engine.connect() as connection:
+            revision = _check_is_project(connection, location)
+    except SQLAlchemyError as error:
+        engine.dispose()
+        reason = str(error.orig if hasattr(error, "orig") else error).splitlines()[0]
+        raise NotAProjectError(f"cannot open {location}: {reason}") from error
+    except Exception:
+        engine.dispose()
+        raise
+    backup = None
+    if revision != head_revision():
+        if not is_url(location):
+            backup = _backup_sqlite(Path(location), revision)
+        with engine.begin() as connection:
+            upgrade(connection)
+        revision = head_revision()
+    return engine, revision, backup
+
+
+def create_store(location: str, target: str = "head") -> Engine:
+    """Create the schema in a new file or an empty PostgreSQL database; never overwrite."""
+    if not is_url(location):
+        path = Path(location)
+        if path.exists():
+            raise ProjectExistsError(f"{path} already exists; choose another name")
+        if not path.parent.exists():
+            raise NotAProjectError(f"folder {path.parent} does not exist")
+    engine = make_engine(location)
+    try:
+        with engine.begin() as connection:
+            if inspect(connection).get_table_names():
+                raise ProjectExistsError(f"{location} is not empty; use an empty database")
+            upgrade(connection, target)
+    except SQLAlchemyError as error:
+        engine.dispose()
+        reason = str(error.orig if hasattr(error, "orig") else error).splitlines()[0]
+        raise NotAProjectError(f"cannot create {location}: {reason}") from error
+    except Exception:
+        engine.dispose()
+        raise
+    return engine
+
+
+def stored_revision(engine: Engine) -> str:
+    with engine.connect() as connection:
+        revision = current_revision(connection)
+    assert revision is not None
+    return revision
+
+
+def count_rows(connection: Connection, table: str) -> int:
+    return int(connection.execute(text(f'SELECT count(*) FROM "{table}"')).scalar_one())
+
+
+def copy_file(source: Path, target: Path) -> None:
+    shutil.copy2(source, target)
