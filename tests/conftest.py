@@ -12,13 +12,13 @@ from uuid import uuid4
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
-from qda_app.services.coders import use_coder  # noqa: E402
-from qda_app.services.project import Project, create_project  # noqa: E402
-from tests import pg_server  # noqa: E402
+from qda_app.services.coders import use_coder
+from qda_app.services.project import Project, create_project
+from tests import pg_server
 
 BACKENDS = ["sqlite", "postgresql"]
 _pg_skip_reason = ""
@@ -90,9 +90,12 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     counts = {"passed": 0, "failed": 0, "skipped": 0}
     for outcome in counts:
         for report in terminalreporter.stats.get(outcome, []):
-            if "[postgresql" in getattr(report, "nodeid", "") and report.when in ("call", "setup"):
-                if outcome != "passed" or report.when == "call":
-                    counts[outcome] += 1
+            on_postgresql = "[postgresql" in getattr(report, "nodeid", "")
+            counted_phase = report.when == "call" or (
+                outcome != "passed" and report.when == "setup"
+            )
+            if on_postgresql and counted_phase:
+                counts[outcome] += 1
     terminalreporter.write_line(
         "PostgreSQL tests: {passed} passed, {failed} failed, {skipped} skipped".format(**counts)
     )

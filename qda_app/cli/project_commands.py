@@ -7,7 +7,12 @@ from qda_app.cli.output import print_fields, print_json, print_table
 from qda_app.domain.errors import NotFoundError
 from qda_app.services.codings import coding_rows
 from qda_app.services.documents import find_document
-from qda_app.services.project import create_project, open_project, project_summary
+from qda_app.services.project import (
+    check_project,
+    create_project,
+    open_project,
+    project_summary,
+)
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -25,6 +30,12 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     info.add_argument("project", help="a .qda file or a postgresql:// URL")
     info.add_argument("--json", action="store_true", help="print one JSON object")
     info.set_defaults(handler=run_info)
+
+    check = commands.add_parser(
+        "check", help="full integrity check of a project (slower than open)"
+    )
+    check.add_argument("project", help="a .qda file or a postgresql:// URL")
+    check.set_defaults(handler=run_check)
 
     codings = commands.add_parser("codings", help="one row per coding with the coded text")
     codings.add_argument("project", help="a .qda file or a postgresql:// URL")
@@ -65,6 +76,14 @@ def run_info(args: argparse.Namespace) -> int:
         ]
     )
     return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    problems = check_project(args.project)
+    for problem in problems:
+        print(problem)
+    print(f"{args.project}: {'sound' if not problems else f'{len(problems)} problems'}")
+    return 1 if problems else 0
 
 
 def run_codings(args: argparse.Namespace) -> int:

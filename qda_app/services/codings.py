@@ -1,15 +1,16 @@
 """Codings: a code applied to a span of a document by a coder."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qda_app.domain.changes import Changed
 from qda_app.domain.clock import utc_now
 from qda_app.domain.errors import InvalidInputError
-from qda_app.domain.ids import new_guid
+from qda_app.domain.ids import new_guids
+from qda_app.domain.sequences import batched
 from qda_app.domain.values import CodingInfo, CodingOrigin, CodingRow
 from qda_app.services.coders import current_coder_id
 from qda_app.services.codes import code_paths, list_codes
@@ -17,7 +18,7 @@ from qda_app.services.lookup import get_row
 from qda_app.services.project import Project, change, reading
 from qda_app.services.snapshots import coding_info
 from qda_app.store import models as m
-from qda_app.store.row_changes import Recorder
+from qda_app.store.bulk import insert_rows, reserve_ids
 
 
 def _check_span(session: Session, document_id: int, start: int, end: int) -> None:
@@ -147,46 +148,45 @@ class NewCoding:
     memo: str | None = None
 
 
-BULK_BATCH = 5_000
+BULK_BATCH = 20_000
+
+
+_BULK_COLUMNS = (
+    "id", "guid", "document_id", "code_id", "coder_id", "start", "end", "origin", "memo",
+    "created_at",
+)  # fmt: skip
 
 
 def add_codings_bulk(
     project: Project, codings: Iterable[NewCoding], description: str = "Add codings"
 ) -> Changed[int]:
-    """Insert many codings in one transaction through Core (no ORM objects), still undoable.
+    """Insert many codings in one transaction without ORM objects, still as one undo step.
 
     Spans are checked by the database trigger; a bad one rolls back the whole batch.
     """
     table = m.Base.metadata.tables["coding"]
     inserted = 0
     with change(project, description) as work:
-        batch: list[dict[str, object]] = []
-        for coding in codings:
-            batch.append(
-                {
-                    "guid": new_guid(),
-                    "document_id": coding.document_id,
-                    "code_id": coding.code_id,
-                    "coder_id": coding.coder_id,
-                    "start": coding.start,
-                    "end": coding.end,
-                    "origin": coding.origin.value,
-                    "memo": coding.memo,
-                    "created_at": utc_now(),
-                }
-            )
-            if len(batch) >= BULK_BATCH:
-                inserted += _insert_batch(work.session, work.recorder, table, batch)
-                batch = []
-        if batch:
-            inserted += _insert_batch(work.session, work.recorder, table, batch)
+        connection = work.session.connection()
+        created = utc_now()
+        for batch in batched(codings, BULK_BATCH):
+            ids = reserve_ids(connection, table, len(batch))
+            rows = [
+                (
+                    row_id,
+                    guid,
+                    c.document_id,
+                    c.code_id,
+                    c.coder_id,
+                    c.start,
+                    c.end,
+                    c.origin.value,
+                    c.memo,
+                    created,
+                )
+                for row_id, guid, c in zip(ids, new_guids(len(batch)), batch, strict=True)
+            ]
+            insert_rows(connection, table, _BULK_COLUMNS, rows)
+            work.recorder.record_batch(table, _BULK_COLUMNS, rows)
+            inserted += len(rows)
     return Changed(inserted, work.summary)
-
-
-def _insert_batch(
-    session: Session, recorder: Recorder, table: Table, batch: Sequence[dict[str, object]]
-) -> int:
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    ids = session.execute(statement, batch).scalars().all()
-    recorder.record_inserts(table, (dict(row, id=i) for row, i in zip(batch, ids, strict=True)))
-    return len(ids)

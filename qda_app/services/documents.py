@@ -1,23 +1,17 @@
 """Documents: the transcripts that codings point into."""
 
 import hashlib
-import unicodedata
 
 from sqlalchemy import select
 
 from qda_app.domain.changes import Changed
 from qda_app.domain.errors import InvalidInputError
 from qda_app.domain.values import DocumentInfo
+from qda_app.formats.text_normalise import normalise_text
 from qda_app.services.lookup import clean_name, get_row
 from qda_app.services.project import Project, change, reading
 from qda_app.services.snapshots import document_info
 from qda_app.store import models as m
-
-
-def normalise_text(text: str) -> str:
-    """Offsets are only stable if the text is: NFC, `\\n` line ends, no BOM (DESIGN.md)."""
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", text)
 
 
 def add_document(

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from qda_app.domain.changes import ChangeSummary
-from qda_app.store.row_changes import RowOp, summarise
+from qda_app.store.row_changes import Change, summarise
 
 DEFAULT_LIMIT = 10_000
 
@@ -17,10 +17,10 @@ DEFAULT_LIMIT = 10_000
 @dataclass(frozen=True)
 class HistoryEntry:
     description: str
-    ops: tuple[RowOp, ...]
+    ops: tuple[Change, ...]
 
 
-Applier = Callable[[list[RowOp]], None]
+Applier = Callable[[list[Change]], None]
 
 
 class History:
@@ -72,6 +72,17 @@ class History:
         self._redo.pop()
         self._undo.append(entry)
         return summarise(f"Redo {entry.description}", entry.ops)
+
+    def merge_last(self, count: int, description: str) -> None:
+        """Fold the newest `count` entries into one, so a batch job (each file committed on its
+        own, so a cancel keeps what was finished) is still one step for Undo."""
+        count = min(count, len(self._undo))
+        if count < 2:
+            if count == 1:
+                self._undo[-1] = HistoryEntry(description, self._undo[-1].ops)
+            return
+        entries = [self._undo.pop() for _ in range(count)][::-1]
+        self._undo.append(HistoryEntry(description, tuple(op for e in entries for op in e.ops)))
 
     def clear(self) -> None:
         self._undo.clear()

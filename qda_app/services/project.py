@@ -15,8 +15,14 @@ from qda_app.domain.values import ProjectSummary
 from qda_app.services.history import History, HistoryEntry
 from qda_app.store import models as m
 from qda_app.store.database import WRITE_OPTION, is_url, make_sessions
-from qda_app.store.row_changes import Recorder, RowOp, apply_ops, attach_recorder, summarise
-from qda_app.store.schema import create_store, open_store, schema_version_of, stored_revision
+from qda_app.store.row_changes import Change, Recorder, apply_ops, attach_recorder, summarise
+from qda_app.store.schema import (
+    check_store,
+    create_store,
+    open_store,
+    schema_version_of,
+    stored_revision,
+)
 
 LANGUAGES = ("de", "en")
 
@@ -92,7 +98,7 @@ def reading(project: Project) -> Iterator[Session]:
         session.close()
 
 
-def _write_ops(project: Project, ops: list[RowOp]) -> None:
+def _write_ops(project: Project, ops: list[Change]) -> None:
     session = project.sessions()
     try:
         connection = session.connection(execution_options={WRITE_OPTION: True})
@@ -138,6 +144,11 @@ def open_project(location: str) -> Project:
     """Open a project; an older schema is migrated after a backup copy (Project.backup)."""
     engine, revision, backup = open_store(location)
     return Project(location, engine, make_sessions(engine), revision, backup=backup)
+
+
+def check_project(location: str) -> list[str]:
+    """The full integrity check (slower than the one every open runs); [] when sound."""
+    return check_store(location)
 
 
 def project_summary(project: Project) -> ProjectSummary:

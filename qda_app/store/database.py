@@ -7,6 +7,9 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+# 64 MiB of page cache: bulk imports update five indexes of the coding table, and the default
+# 2 MiB makes them thrash (measured: 38,000 vs over 100,000 codings/s).
+CACHE_KIB = 65_536
 
 
 def is_url(location: str) -> bool:
@@ -29,6 +32,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = FULL")
     cursor.execute("PRAGMA busy_timeout = 5000")
+    cursor.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     cursor.close()
 
 

@@ -114,11 +114,13 @@ class Document(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     guid: Mapped[str] = _guid_column()
     name: Mapped[str] = mapped_column(String(300), unique=True)
-    text: Mapped[str] = mapped_column(Text)
     text_length: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     source_name: Mapped[str | None] = mapped_column(String(500))
     imported_at: Mapped[datetime] = _created_column()
+    # Last on purpose: SQLite stores a long text in overflow pages, and every column after it
+    # would cost a walk through them (the coding trigger reads text_length on each insert).
+    text: Mapped[str] = mapped_column(Text)
 
     case_links: Mapped[list[CaseDocument]] = relationship(cascade="all, delete-orphan")
     speakers: Mapped[list["Speaker"]] = relationship(cascade="all, delete-orphan")
@@ -252,9 +254,10 @@ class Coding(Base):
         CheckConstraint('start >= 0 AND "end" > start', name="span"),
         CheckConstraint("origin IN ('manual', 'suggestion', 'autocode', 'import')", name="origin"),
         UniqueConstraint(
-            "document_id", "code_id", "coder_id", "start", "end", name="uq_coding_span"
+            "document_id", "start", "end", "code_id", "coder_id", name="uq_coding_span"
         ),
-        Index("ix_coding_document_start", "document_id", "start"),
+        # The span constraint's index also serves "codings of a document by start" (the
+        # transcript view), so no separate index: each one costs bulk imports time.
         Index("ix_coding_code", "code_id"),
         {"sqlite_autoincrement": True},
     )
@@ -263,7 +266,7 @@ class Coding(Base):
     guid: Mapped[str] = _guid_column()
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id"))
     code_id: Mapped[int] = mapped_column(ForeignKey("code.id"))
-    coder_id: Mapped[int] = mapped_column(ForeignKey("coder.id"), index=True)
+    coder_id: Mapped[int] = mapped_column(ForeignKey("coder.id"))
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
     origin: Mapped[str] = mapped_column(String(12), default="manual")

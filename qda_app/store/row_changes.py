@@ -10,13 +10,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Table, and_, delete, event, insert, update
+from sqlalchemy import Connection, Table, and_, bindparam, delete, event, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapper, Session, object_session
 from sqlalchemy.orm.attributes import instance_state
 
 from qda_app.domain.changes import ChangeSummary
 from qda_app.domain.errors import UndoConflictError
+from qda_app.store.bulk import insert_rows
 from qda_app.store.models import Base
 
 Kind = Literal["insert", "update", "delete"]
@@ -40,18 +41,37 @@ class RowOp:
         return RowOp(kind, self.table, self.key, self.after, self.before)
 
 
+@dataclass(frozen=True)
+class RowBatch:
+    """Many rows inserted (or, as its inverse, deleted) at once by a bulk job, kept as tuples:
+    100,000 codings as dicts would cost ten times the memory. The first column is the key."""
+
+    kind: Literal["insert", "delete"]
+    table: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+
+    def inverse(self) -> "RowBatch":
+        kind: Literal["insert", "delete"] = "delete" if self.kind == "insert" else "insert"
+        return RowBatch(kind, self.table, self.columns, self.rows)
+
+
+Change = RowOp | RowBatch
+
+
 @dataclass
 class Recorder:
-    """Collects the RowOps of one transaction in the order the unit of work ran them."""
+    """Collects the changes of one transaction in the order the unit of work ran them."""
 
-    ops: list[RowOp] = field(default_factory=list)
+    ops: list[Change] = field(default_factory=list)
 
-    def record_inserts(self, table: Table, rows: Iterable[Row]) -> None:
-        """For bulk Core inserts, which bypass the mapper events: rows must include the keys."""
-        key_columns = [column.name for column in table.primary_key.columns]
-        for row in rows:
-            key = tuple(row[name] for name in key_columns)
-            self.ops.append(RowOp("insert", table.name, key, None, dict(row)))
+    def record_batch(
+        self, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+    ) -> None:
+        """For bulk inserts, which bypass the mapper events; `columns[0]` must be the key."""
+        if [column.name for column in table.primary_key.columns] != [columns[0]]:
+            raise ValueError(f"a batch of {table.name} must start with its primary key")
+        self.ops.append(RowBatch("insert", table.name, tuple(columns), tuple(rows)))
 
 
 def attach_recorder(session: Session, recorder: Recorder) -> None:
@@ -142,9 +162,34 @@ def _key_clause(table: Table, key: tuple[Any, ...]) -> list[Any]:
     return [column == value for column, value in zip(table.primary_key.columns, key, strict=True)]
 
 
-def apply_ops(connection: Connection, ops: Sequence[RowOp]) -> None:
+def _apply_batch(connection: Connection, batch: RowBatch) -> None:
+    table = _table(batch.table)
+    if batch.kind == "insert":
+        try:
+            with connection.begin_nested():
+                insert_rows(connection, table, batch.columns, batch.rows)
+        except IntegrityError as error:
+            raise UndoConflictError(
+                f"cannot restore rows of {batch.table}: they conflict with later changes"
+            ) from error
+        return
+    condition = and_(
+        *(table.c[name].is_not_distinct_from(bindparam(f"b_{name}")) for name in batch.columns)
+    )
+    parameters = [
+        {f"b_{name}": value for name, value in zip(batch.columns, row, strict=True)}
+        for row in batch.rows
+    ]
+    if connection.execute(delete(table).where(condition), parameters).rowcount != len(batch.rows):
+        raise UndoConflictError(f"rows of {batch.table} were changed since; nothing was undone")
+
+
+def apply_ops(connection: Connection, ops: Sequence[Change]) -> None:
     """Apply ops in order; raise UndoConflictError (caller rolls back) if a row has moved on."""
     for op in ops:
+        if isinstance(op, RowBatch):
+            _apply_batch(connection, op)
+            continue
         table = _table(op.table)
         if op.kind == "insert":
             assert op.after is not None
@@ -167,12 +212,15 @@ def apply_ops(connection: Connection, ops: Sequence[RowOp]) -> None:
             raise UndoConflictError(f"a row of {op.table} was changed since; nothing was undone")
 
 
-def summarise(description: str, ops: Iterable[RowOp]) -> ChangeSummary:
+def summarise(description: str, ops: Iterable[Change]) -> ChangeSummary:
     """Group the touched keys per table; a link table's key stays a tuple."""
     groups: dict[str, dict[str, list[object]]] = {"insert": {}, "update": {}, "delete": {}}
     for op in ops:
-        key: object = op.key[0] if len(op.key) == 1 else op.key
-        groups[op.kind].setdefault(op.table, []).append(key)
+        keys = groups[op.kind].setdefault(op.table, [])
+        if isinstance(op, RowBatch):
+            keys.extend(row[0] for row in op.rows)
+        else:
+            keys.append(op.key[0] if len(op.key) == 1 else op.key)
     frozen = {
         kind: {table: tuple(dict.fromkeys(keys)) for table, keys in tables.items()}
         for kind, tables in groups.items()

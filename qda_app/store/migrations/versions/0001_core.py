@@ -119,11 +119,11 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("guid", sa.String(length=36), nullable=False),
         sa.Column("name", sa.String(length=300), nullable=False),
-        sa.Column("text", sa.Text(), nullable=False),
         sa.Column("text_length", sa.Integer(), nullable=False),
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("source_name", sa.String(length=500), nullable=True),
         sa.Column("imported_at", sa.DateTime(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
         sa.CheckConstraint("text_length = length(text)", name=op.f("ck_document_length_matches")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_document")),
         sa.UniqueConstraint("guid", name=op.f("uq_document_guid")),
@@ -195,14 +195,12 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_coding")),
         sa.UniqueConstraint(
-            "document_id", "code_id", "coder_id", "start", "end", name="uq_coding_span"
+            "document_id", "start", "end", "code_id", "coder_id", name="uq_coding_span"
         ),
         sa.UniqueConstraint("guid", name=op.f("uq_coding_guid")),
         sqlite_autoincrement=True,
     )
     op.create_index("ix_coding_code", "coding", ["code_id"], unique=False)
-    op.create_index(op.f("ix_coding_coder_id"), "coding", ["coder_id"], unique=False)
-    op.create_index("ix_coding_document_start", "coding", ["document_id", "start"], unique=False)
     op.create_table(
         "document_value",
         sa.Column("document_id", sa.Integer(), nullable=False),
@@ -304,8 +302,6 @@ def downgrade() -> None:
     op.drop_table("memo")
     op.drop_table("speaker")
     op.drop_table("document_value")
-    op.drop_index("ix_coding_document_start", table_name="coding")
-    op.drop_index(op.f("ix_coding_coder_id"), table_name="coding")
     op.drop_index("ix_coding_code", table_name="coding")
     op.drop_table("coding")
     op.drop_table("case_value")

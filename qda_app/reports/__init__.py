@@ -1,0 +1,1 @@
+"""Pure computations and writers for the workshop exports."""

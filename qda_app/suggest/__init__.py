@@ -1,0 +1,1 @@
+"""Pure suggestion models: texts and labels in, scored suggestions out."""
