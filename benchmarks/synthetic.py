@@ -11,7 +11,13 @@ from qda_app.services.coders import add_coder
 from qda_app.services.codings import NewCoding
 from qda_app.services.project import Project
 
-WORDS = ["die", "der", "und", "wir", "haben", "kein", "Geld", "Miete", "Wohnung", "Kita", "Platz", "Schule", "Kinder", "Jugendamt", "Jobcenter", "Antrag", "Formular", "warten", "Termin", "Nachbarin", "hilft", "Oma", "Familie", "müde", "Arbeit", "Schicht", "Bus", "weit", "Ärztin", "Deutschkurs", "Übersetzung", "schämen", "fragen", "Beratung", "Familienzentrum", "Spielplatz", "Sport", "teuer", "Essen", "Schulden", "Strom", "Heizung", "Ferien", "Ausflug", "Verein", "Moschee", "Kirche", "Freunde", "allein", "schwierig", "gut", "besser", "schlecht", "immer", "nie", "manchmal", "vielleicht", "deshalb", "weil", "aber", "auch", "noch"]
+WORDS = (  # noqa: SIM905 (one readable block of words)
+    "die der und wir haben kein Geld Miete Wohnung Kita Platz Schule Kinder Jugendamt Jobcenter "
+    "Antrag Formular warten Termin Nachbarin hilft Oma Familie müde Arbeit Schicht Bus weit "
+    "Ärztin Deutschkurs Übersetzung schämen fragen Beratung Familienzentrum Spielplatz Sport "
+    "teuer Essen Schulden Strom Heizung Ferien Ausflug Verein Moschee Kirche Freunde allein "
+    "schwierig gut besser schlecht immer nie manchmal vielleicht deshalb weil aber auch noch"
+).split()
 
 
 @dataclass(frozen=True)
@@ -80,7 +86,7 @@ def _random_codings(
     rows: list[NewCoding] = []
     bounds = {doc_id: [i + 1 for i, ch in enumerate(text) if ch == " "] for doc_id, text in docs}
     while len(rows) < count:
-        doc_id, text = docs[len(rows) % len(docs)]
+        doc_id, _text = docs[len(rows) % len(docs)]
         spaces = bounds[doc_id]
         first = rng.randrange(len(spaces) - 61)
         start, end = spaces[first], spaces[first + rng.randint(3, 60)] - 1
