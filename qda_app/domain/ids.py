@@ -2,25 +2,33 @@
 
 import os
 import re
+import time
 
 _GUID = re.compile(
     r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?$"
 )
 
 
-_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
-
-
 def new_guids(count: int) -> list[str]:
-    """Fresh random (version 4) GUIDs in the lowercase form we always write.
+    """Fresh time-ordered GUIDs (UUID version 7, RFC 9562) in the lowercase form we always write.
 
-    Formatted by hand from one read of the system's random source, because bulk imports make
-    100,000 at a time and `uuid.uuid4()` costs several times as much per GUID."""
-    digits = os.urandom(16 * count).hex()
+    Time-ordered because the GUID columns are indexed: random GUIDs land all over the index, and
+    on the benchmark project that alone cost a quarter of the bulk-import speed. Within one call a
+    42-bit counter (starting at a random point) keeps them strictly increasing; 32 random bits
+    per GUID keep calls in the same millisecond apart. Formatted by hand because bulk imports make
+    100,000 at a time and `uuid` objects cost several times as much.
+    """
+    millis = f"{time.time_ns() // 1_000_000:012x}"
+    prefix = f"{millis[:8]}-{millis[8:]}-7"
+    noise = os.urandom(5 + 4 * count)
+    counter = int.from_bytes(noise[:5]) >> 1
+    tails = memoryview(noise)[5:].cast("I")
     guids = []
-    for at in range(0, 32 * count, 32):
-        d = digits[at : at + 32]
-        guids.append(f"{d[:8]}-{d[8:12]}-4{d[13:16]}-{_VARIANT[d[16]]}{d[17:20]}-{d[20:]}")
+    for index in range(count):
+        step = counter + index
+        variant = 0x8000 | ((step >> 16) & 0x3FFF)
+        low = ((step & 0xFFFF) << 32) | tails[index]
+        guids.append(f"{prefix}{(step >> 30) & 0xFFF:03x}-{variant:04x}-{low:012x}")
     return guids
 
 
