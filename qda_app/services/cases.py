@@ -1,6 +1,8 @@
 """Cases (families, groups), their documents, and typed attributes on cases and documents."""
 
 import json
+import math
+import re
 from collections.abc import Sequence
 from datetime import date
 
@@ -113,6 +115,20 @@ def list_attributes(project: Project, scope: AttributeScope | None = None) -> li
         return [attribute_info(row) for row in session.scalars(query)]
 
 
+_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
+
+
+def _parse_number(name: str, value: AttributeValue) -> float:
+    """Numbers as people type them (German decimal comma too), but not Python's own spellings
+    such as 'nan', 'inf' or '1_000', which no spreadsheet would read back."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if math.isfinite(value):
+            return float(value)
+    elif isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
+        return float(value.strip().replace(",", "."))
+    raise InvalidInputError(f"{name}: {value!r} is not a number")
+
+
 def _coerce(attribute: m.Attribute, value: AttributeValue) -> dict[str, object]:
     """Put the value into the slot of the attribute's type, refusing what does not fit."""
     slots: dict[str, object] = {"text_value": None, "number_value": None, "date_value": None}
@@ -120,10 +136,7 @@ def _coerce(attribute: m.Attribute, value: AttributeValue) -> dict[str, object]:
         return slots
     kind = AttributeType(attribute.type)
     if kind is AttributeType.NUMBER:
-        try:
-            slots["number_value"] = float(str(value).replace(",", "."))
-        except ValueError as error:
-            raise InvalidInputError(f"{attribute.name}: {value!r} is not a number") from error
+        slots["number_value"] = _parse_number(attribute.name, value)
     elif kind is AttributeType.DATE:
         if isinstance(value, date):
             slots["date_value"] = value

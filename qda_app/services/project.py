@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from qda_app.domain.changes import ChangeSummary
@@ -59,6 +59,12 @@ class UnitOfWork:
         self.summary = ChangeSummary(description)
 
 
+def _is_refusal(error: DBAPIError) -> bool:
+    """A constraint or one of our triggers said no (SQLite raises IntegrityError for both;
+    PostgreSQL reports a trigger's RAISE EXCEPTION as SQLSTATE P0001)."""
+    return isinstance(error, IntegrityError) or getattr(error.orig, "sqlstate", None) == "P0001"
+
+
 @contextmanager
 def change(project: Project, description: str) -> Iterator[UnitOfWork]:
     """Run a user action as one transaction, commit it at once, and make it undoable.
@@ -73,8 +79,10 @@ def change(project: Project, description: str) -> Iterator[UnitOfWork]:
         session.connection(execution_options={WRITE_OPTION: True})
         yield work
         session.commit()
-    except IntegrityError as error:
+    except DBAPIError as error:
         session.rollback()
+        if not _is_refusal(error):
+            raise
         reason = str(error.orig).splitlines()[0] if error.orig else str(error)
         raise InvalidInputError(f"{description}: refused by the database ({reason})") from error
     except BaseException:

@@ -88,13 +88,20 @@ def _key(mapper: Mapper[Any], target: object) -> tuple[Any, ...]:
     return tuple(identity)
 
 
-def _snapshot(mapper: Mapper[Any], target: object) -> Row:
+def _snapshot(mapper: Mapper[Any], target: object, just_inserted: bool = False) -> Row:
+    """All column values of a row. Right after an INSERT, a nullable column the caller never set
+    has no entry in the object's state: the row holds NULL there (our defaults are Python-side,
+    so they are in the state), and that is what gets recorded."""
     state = instance_state(target)
     row: Row = {}
     for prop in mapper.column_attrs:
-        if prop.key not in state.dict:
+        column = prop.columns[0]
+        if prop.key in state.dict:
+            row[column.name] = state.dict[prop.key]
+        elif just_inserted and column.nullable and column.server_default is None:
+            row[column.name] = None
+        else:
             raise RuntimeError(f"{mapper.class_.__name__}.{prop.key} not loaded; cannot record")
-        row[prop.columns[0].name] = state.dict[prop.key]
     return row
 
 
@@ -107,7 +114,11 @@ def _after_insert(mapper: Mapper[Any], _connection: Connection, target: object) 
     recorder = _recorder_of(target)
     if recorder is not None:
         op = RowOp(
-            "insert", _table_name(mapper), _key(mapper, target), None, _snapshot(mapper, target)
+            "insert",
+            _table_name(mapper),
+            _key(mapper, target),
+            None,
+            _snapshot(mapper, target, just_inserted=True),
         )
         recorder.ops.append(op)
 

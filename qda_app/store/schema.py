@@ -12,7 +12,7 @@ from pathlib import Path
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, inspect
+from sqlalchemy import Connection, Engine, create_engine, inspect
 from sqlalchemy.exc import SQLAlchemyError
 
 from qda_app.domain.errors import (
@@ -71,6 +71,11 @@ def _read_only_uri(path: Path) -> str:
     if not Path(f"{path}-wal").exists():
         uri += "&immutable=1"
     return uri
+
+
+def _read_only_engine(path: Path) -> Engine:
+    uri = _read_only_uri(path)
+    return create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True))
 
 
 def check_sqlite_file(path: Path, thorough: bool = False) -> None:
@@ -149,9 +154,12 @@ def open_store(location: str) -> tuple[Engine, str, Path | None]:
     """
     if not is_url(location):
         check_sqlite_file(Path(location))
+    # A SQLite file is inspected through a read-only connection first: the project engine's
+    # pragmas (WAL) would rewrite the header of another program's database.
+    probe = _read_only_engine(Path(location)) if not is_url(location) else None
     engine = make_engine(location)
     try:
-        with engine.connect() as connection:
+        with (probe or engine).connect() as connection:
             revision = _check_is_project(connection, location)
     except SQLAlchemyError as error:
         engine.dispose()
@@ -160,6 +168,9 @@ def open_store(location: str) -> tuple[Engine, str, Path | None]:
     except Exception:
         engine.dispose()
         raise
+    finally:
+        if probe is not None:
+            probe.dispose()
     backup = None
     if revision != head_revision():
         if not is_url(location):
