@@ -33,12 +33,12 @@ def _under(parent_id: int | None) -> ColumnElement[bool]:
     return m.Code.parent_id.is_(None) if parent_id is None else m.Code.parent_id == parent_id
 
 
-def _sibling_ids(session: Session, parent_id: int | None) -> list[int]:
+def sibling_ids(session: Session, parent_id: int | None) -> list[int]:
     query = select(m.Code.id).where(_under(parent_id)).order_by(m.Code.position, m.Code.id)
     return list(session.scalars(query))
 
 
-def _check_unique_name(
+def check_unique_name(
     session: Session, name: str, parent_id: int | None, except_id: int | None = None
 ) -> None:
     """Sibling names must differ: paths identify codes in merges and exports.
@@ -53,7 +53,7 @@ def _check_unique_name(
             )
 
 
-def _ancestors(session: Session, code_id: int | None) -> list[int]:
+def ancestors(session: Session, code_id: int | None) -> list[int]:
     """Walk up the tree; the walk itself stops at a cycle so damaged data cannot hang us."""
     seen: list[int] = []
     while code_id is not None and code_id not in seen:
@@ -75,8 +75,8 @@ def add_code(
         session = work.session
         if parent_id is not None:
             get_row(session, m.Code, parent_id)
-        _check_unique_name(session, name, parent_id)
-        siblings = _sibling_ids(session, parent_id)
+        check_unique_name(session, name, parent_id)
+        siblings = sibling_ids(session, parent_id)
         count = session.scalar(select(func.count()).select_from(m.Code)) or 0
         row = m.Code(
             name=name,
@@ -95,7 +95,7 @@ def rename_code(project: Project, code_id: int, name: str) -> Changed[CodeInfo]:
     name = clean_name(name, "code")
     with change(project, f"Rename code to {name}") as work:
         row = get_row(work.session, m.Code, code_id)
-        _check_unique_name(work.session, name, row.parent_id, except_id=code_id)
+        check_unique_name(work.session, name, row.parent_id, except_id=code_id)
         row.name = name
     return Changed(code_info(row), work.summary)
 
@@ -148,24 +148,24 @@ def move_code(
         work.description = f"Move code {row.name}"
         if parent_id is not None:
             get_row(session, m.Code, parent_id)
-            if code_id in _ancestors(session, parent_id):
+            if code_id in ancestors(session, parent_id):
                 raise InvalidInputError("a code cannot move under itself or its own subcodes")
-        _check_unique_name(session, row.name, parent_id, except_id=code_id)
+        check_unique_name(session, row.name, parent_id, except_id=code_id)
         old_parent = row.parent_id
-        old_siblings = [i for i in _sibling_ids(session, old_parent) if i != code_id]
+        old_siblings = [i for i in sibling_ids(session, old_parent) if i != code_id]
         new_siblings = (
-            list(old_siblings) if parent_id == old_parent else _sibling_ids(session, parent_id)
+            list(old_siblings) if parent_id == old_parent else sibling_ids(session, parent_id)
         )
         index = len(new_siblings) if position is None else max(0, min(position, len(new_siblings)))
         new_siblings.insert(index, code_id)
         row.parent_id = parent_id
-        _renumber(session, new_siblings)
+        renumber(session, new_siblings)
         if parent_id != old_parent:
-            _renumber(session, old_siblings)
+            renumber(session, old_siblings)
     return Changed(code_info(row), work.summary)
 
 
-def _renumber(session: Session, ordered_ids: list[int]) -> None:
+def renumber(session: Session, ordered_ids: list[int]) -> None:
     for position, sibling_id in enumerate(ordered_ids):
         sibling = session.get(m.Code, sibling_id)
         if sibling is not None and sibling.position != position:
@@ -178,10 +178,10 @@ def delete_code(project: Project, code_id: int) -> Changed[CodeInfo]:
         row = get_row(work.session, m.Code, code_id)
         info = code_info(row)
         work.description = f"Delete code {row.name}"
-        siblings = [i for i in _sibling_ids(work.session, row.parent_id) if i != code_id]
+        siblings = [i for i in sibling_ids(work.session, row.parent_id) if i != code_id]
         work.session.delete(row)
         work.session.flush()
-        _renumber(work.session, siblings)
+        renumber(work.session, siblings)
     return Changed(info, work.summary)
 
 
