@@ -7,19 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from qda_app.cli import main
 from qda_app.services import codes, codings, documents
 from qda_app.services.coders import use_coder
 from qda_app.services.project import open_project
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+from tests.cli_run import run
 
 
 def _fill(location: str) -> None:

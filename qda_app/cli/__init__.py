@@ -18,7 +18,12 @@ Exit codes: 0 success, 1 the job failed (the message says why), 2 wrong command 
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from qda_app.cli import project_commands
+    from qda_app.cli import (
+        code_commands,
+        codebook_commands,
+        import_commands,
+        project_commands,
+    )
 
     parser = argparse.ArgumentParser(
         prog="qda",
@@ -28,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"qda {__version__}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
-    for module in (project_commands,):
+    for module in (project_commands, codebook_commands, code_commands, import_commands):
         module.register(commands)
     return parser
 

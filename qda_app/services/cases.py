@@ -156,7 +156,7 @@ def _coerce(attribute: m.Attribute, value: AttributeValue) -> dict[str, object]:
     return slots
 
 
-def _set_value(
+def write_attribute_value(
     session: Session, model: type[m.CaseValue] | type[m.DocumentValue], owner: dict[str, int],
     attribute: m.Attribute, value: AttributeValue,
 ) -> None:  # fmt: skip
@@ -183,7 +183,7 @@ def set_case_value(
         attribute = get_row(work.session, m.Attribute, attribute_id)
         if attribute.scope != AttributeScope.CASE.value:
             raise InvalidInputError(f"{attribute.name} is not a case attribute")
-        _set_value(work.session, m.CaseValue, {"case_id": case_id}, attribute, value)
+        write_attribute_value(work.session, m.CaseValue, {"case_id": case_id}, attribute, value)
     return Changed(None, work.summary)
 
 
@@ -195,7 +195,9 @@ def set_document_value(
         attribute = get_row(work.session, m.Attribute, attribute_id)
         if attribute.scope != AttributeScope.DOCUMENT.value:
             raise InvalidInputError(f"{attribute.name} is not a document attribute")
-        _set_value(work.session, m.DocumentValue, {"document_id": document_id}, attribute, value)
+        write_attribute_value(
+            work.session, m.DocumentValue, {"document_id": document_id}, attribute, value
+        )
     return Changed(None, work.summary)
 
 

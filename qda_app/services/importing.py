@@ -1,0 +1,299 @@
+"""Importing transcript files: many files at once, each whole or not at all, one undo step.
+
+Reading and parsing happen outside any transaction (they are the slow part and touch no
+data); each file is then stored in its own short transaction, so a damaged file, a cancel or
+a crash never leaves half a document, and everything finished before it stays. Turns go in
+through the bulk path (no ORM objects): 1,000 transcripts must import in seconds.
+"""
+
+import hashlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, select
+
+from qda_app.domain.changes import Changed
+from qda_app.domain.clock import utc_now
+from qda_app.domain.errors import QdaError
+from qda_app.domain.ids import new_guid
+from qda_app.domain.import_summary import (
+    FailedFile,
+    ImportedDocument,
+    ImportSummary,
+    SkippedDuplicate,
+)
+from qda_app.domain.parsed import ParsedDocument
+from qda_app.formats.errors import UnreadableFileError
+from qda_app.formats.pseudonymise import propose_pseudonyms
+from qda_app.formats.readers import SUPPORTED_EXTENSIONS, read_document
+from qda_app.services.lookup import clean_name
+from qda_app.services.project import Project, UnitOfWork, change, reading
+from qda_app.services.pseudonymisation import pseudonymise_parsed, pseudonymised_string
+from qda_app.services.transcripts import count_words
+from qda_app.store import models as m
+from qda_app.store.bulk import insert_rows, reserve_ids
+
+Progress = Callable[[int, int, str], None]
+Cancelled = Callable[[], bool]
+
+# Column widths of the store; PostgreSQL enforces them, so longer values are cut here.
+NAME_LIMIT = 290
+LABEL_LIMIT = 200
+SOURCE_LIMIT = 500
+_TURN_COLUMNS = ("id", "document_id", "speaker_id", "start", "text_start", "end", "timestamp_ms")
+_SPEAKER_COLUMNS = ("id", "document_id", "label", "name", "is_interviewer")
+_DOCUMENT_COLUMNS = (
+    "id", "guid", "name", "text_length", "sha256", "source_name", "imported_at", "text",
+)  # fmt: skip
+Row = tuple[Any, ...]
+
+
+class _Duplicate(Exception):
+    """Raised inside a file's transaction so it rolls back when the bytes are already stored."""
+
+    def __init__(self, existing: str) -> None:
+        super().__init__(existing)
+        self.existing = existing
+
+
+def one_line(message: str) -> str:
+    """Reasons are printed one per file: never let a library's multi-line message through."""
+    first = message.strip().splitlines()[0] if message.strip() else "unknown error"
+    return " ".join(first.split())
+
+
+def _is_candidate(path: Path, folder: Path) -> bool:
+    """Supported, not hidden (anywhere below the folder), not an Office lock file (~$x.docx)."""
+    relative = path.relative_to(folder)
+    if any(part.startswith(".") for part in relative.parts) or path.name.startswith("~$"):
+        return False
+    return path.suffix.lower() in SUPPORTED_EXTENSIONS and path.is_file()
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Folders become their supported files (recursive, sorted); files named explicitly stay,
+    even unsupported ones, so the user learns why they were not imported."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if _is_candidate(p, path)))
+        else:
+            files.append(path)
+    return list(dict.fromkeys(files))
+
+
+def _existing_duplicate(connection: Connection, sha256: str) -> str | None:
+    query = select(m.Document.name).where(m.Document.sha256 == sha256).order_by(m.Document.id)
+    return connection.execute(query.limit(1)).scalar()
+
+
+def _unique_name(connection: Connection, base: str) -> str:
+    """`base`, or `base (2)`, `base (3)`, ...: re-imports of renamed copies keep both."""
+    base = clean_name(base, "document")[:NAME_LIMIT]
+    candidate, number = base, 1
+    query = select(m.Document.id).where(m.Document.name == bindparam("name"))
+    while connection.execute(query, {"name": candidate}).scalar() is not None:
+        number += 1
+        candidate = f"{base} ({number})"
+    return candidate
+
+
+def _insert(work: UnitOfWork, table_name: str, columns: Sequence[str], rows: list[Row]) -> None:
+    """Bulk insert recorded for undo: the ORM would cost more than the whole file's parsing."""
+    table = m.Base.metadata.tables[table_name]
+    connection = work.session.connection()
+    insert_rows(connection, table, columns, rows)
+    work.recorder.record_batch(table, columns, rows)
+
+
+def _ids(work: UnitOfWork, table_name: str, count: int) -> list[int]:
+    return reserve_ids(work.session.connection(), m.Base.metadata.tables[table_name], count)
+
+
+def _speaker_rows(
+    parsed: ParsedDocument, document_id: int, ids: Iterable[int]
+) -> tuple[list[Row], dict[str, int]]:
+    """One row per distinct label (two keys share one after pseudonymisation: one person)."""
+    rows: list[Row] = []
+    by_label: dict[str, int] = {}
+    by_key: dict[str, int] = {}
+    available = iter(ids)
+    for speaker in parsed.speakers:
+        label = " ".join(speaker.label.split())[:LABEL_LIMIT] or speaker.key[:LABEL_LIMIT]
+        if label not in by_label:
+            by_label[label] = next(available)
+            name = " ".join((speaker.name or label).split())[:LABEL_LIMIT]
+            rows.append((by_label[label], document_id, label, name, False))
+        by_key[speaker.key] = by_label[label]
+    return rows, by_key
+
+
+def _store_parsed(work: UnitOfWork, parsed: ParsedDocument, name: str) -> ImportedDocument:
+    """Document, speakers and turns in the caller's transaction; refuses known bytes."""
+    connection = work.session.connection()
+    existing = _existing_duplicate(connection, parsed.sha256)
+    if existing is not None:
+        raise _Duplicate(existing)
+    [document_id] = _ids(work, "document", 1)
+    unique = _unique_name(connection, name)
+    document = (
+        document_id,
+        new_guid(),
+        unique,
+        len(parsed.text),
+        parsed.sha256,
+        parsed.source_name[:SOURCE_LIMIT] or None,
+        utc_now(),
+        parsed.text,
+    )
+    _insert(work, "document", _DOCUMENT_COLUMNS, [document])
+    speakers, speaker_of_key = _speaker_rows(
+        parsed, document_id, _ids(work, "speaker", len(parsed.speakers))
+    )
+    _insert(work, "speaker", _SPEAKER_COLUMNS, speakers)
+    turns = [
+        (
+            turn_id,
+            document_id,
+            None if turn.speaker is None else speaker_of_key[turn.speaker],
+            turn.start,
+            turn.text_start,
+            turn.end,
+            turn.timestamp_ms,
+        )
+        for turn_id, turn in zip(_ids(work, "turn", len(parsed.turns)), parsed.turns, strict=True)
+    ]
+    _insert(work, "turn", _TURN_COLUMNS, turns)
+    return ImportedDocument(
+        file=parsed.source_name,
+        document_id=document_id,
+        name=unique,
+        words=count_words(parsed.text),
+        turns=len(turns),
+        speakers=len(speakers),
+    )
+
+
+def add_parsed_document(
+    project: Project, parsed: ParsedDocument, name: str
+) -> Changed[ImportedDocument]:
+    """Store one parsed file as one undoable transaction (the building block of imports).
+
+    Raises InvalidInputError when the same bytes are already in the project.
+    """
+    try:
+        with change(project, f"Import {name}") as work:
+            imported = _store_parsed(work, parsed, name)
+    except _Duplicate as duplicate:
+        raise UnreadableFileError(
+            parsed.source_name, f"already imported as {duplicate.existing!r}"
+        ) from None
+    return Changed(imported, work.summary)
+
+
+@dataclass
+class _Batch:
+    """The running state of one `import_files` call."""
+
+    mapping: dict[str, str]
+    propose: bool
+    known: dict[str, str]
+    imported: list[ImportedDocument]
+    skipped: list[SkippedDuplicate]
+    failed: list[FailedFile]
+
+    def pseudonyms_for(self, parsed: ParsedDocument) -> dict[str, str]:
+        """With `propose`, named speakers get "Person A", "Person B", ... across the batch."""
+        if self.propose:
+            proposals = propose_pseudonyms([*self.mapping, *(s.label for s in parsed.speakers)])
+            self.mapping.update({k: v for k, v in proposals.items() if k not in self.mapping})
+        return self.mapping
+
+
+def _read(path: Path) -> tuple[bytes, str]:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise UnreadableFileError(path.name, f"cannot be read ({error.strerror})") from error
+    return data, hashlib.sha256(data).hexdigest()
+
+
+def _import_one(project: Project, path: Path, batch: _Batch, speaker_pattern: str | None) -> str:
+    """Import one file, recording the outcome in `batch`; returns a one-line status."""
+    label = str(path)
+    try:
+        data, digest = _read(path)
+        if digest in batch.known:
+            batch.skipped.append(SkippedDuplicate(label, batch.known[digest]))
+            return f"{label}: skipped, same file as {batch.known[digest]!r}"
+        parsed = read_document(data, path.name, speaker_pattern)
+        mapping = batch.pseudonyms_for(parsed)
+        parsed = pseudonymise_parsed(parsed, mapping)
+        with change(project, f"Import {path.name}") as work:
+            imported = _store_parsed(work, parsed, pseudonymised_string(path.stem, mapping))
+    except _Duplicate as duplicate:
+        batch.known[digest] = duplicate.existing
+        batch.skipped.append(SkippedDuplicate(label, duplicate.existing))
+        return f"{label}: skipped, same file as {duplicate.existing!r}"
+    except UnreadableFileError as error:
+        reason = one_line(error.reason)
+    except QdaError as error:
+        reason = one_line(str(error))
+    except Exception as error:  # a reader library's own bug must not stop the batch
+        reason = one_line(f"cannot be read ({type(error).__name__}: {error})")
+    else:
+        imported = replace(imported, file=label)
+        batch.imported.append(imported)
+        batch.known[digest] = imported.name
+        return (
+            f"{label}: imported as {imported.name!r} "
+            f"({imported.words} words, {imported.turns} turns)"
+        )
+    batch.failed.append(FailedFile(label, reason))
+    return f"{label}: failed, {reason}"
+
+
+def import_files(
+    project: Project,
+    paths: Sequence[Path],
+    *,
+    speaker_pattern: str | None = None,
+    pseudonyms: Mapping[str, str] | None = None,
+    propose_pseudonyms: bool = False,
+    progress: Progress | None = None,
+    is_cancelled: Cancelled | None = None,
+) -> ImportSummary:
+    """Import files and folders; each file whole or not at all, the batch one undo step.
+
+    `progress(done, total, status)` is called after every file with a one-line status;
+    `is_cancelled()` is asked before every file, so a cancel keeps the finished files.
+    """
+    files = expand_paths(paths)
+    with reading(project) as session:
+        known = dict(session.execute(select(m.Document.sha256, m.Document.name)).all())
+    batch = _Batch(dict(pseudonyms or {}), propose_pseudonyms, known, [], [], [])
+    cancelled = False
+    try:
+        for done, path in enumerate(files, start=1):
+            if is_cancelled is not None and is_cancelled():
+                cancelled = True
+                break
+            status = _import_one(project, path, batch, speaker_pattern)
+            if progress is not None:
+                progress(done, len(files), status)
+    finally:
+        if batch.imported:
+            count = len(batch.imported)
+            project.history.merge_last(
+                count,
+                f"Import {batch.imported[0].name}" if count == 1 else f"Import {count} documents",
+            )
+    return ImportSummary(
+        tuple(batch.imported),
+        tuple(batch.skipped),
+        tuple(batch.failed),
+        cancelled,
+        dict(batch.mapping),
+    )

@@ -1,0 +1,15 @@
+"""Running `qda` in-process as a user would, for the CLI tests."""
+
+import pytest
+
+from qda_app.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Exit code, standard output and standard error of `qda ARGS...`."""
+    try:
+        code = main(list(args))
+    except SystemExit as exit_:
+        code = int(exit_.code or 0)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err

@@ -1,0 +1,119 @@
+"""`qda codebook ...` as a user runs it, on SQLite and PostgreSQL: exit codes, output, JSON keys."""
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+from qda_app.domain.codebook import CodebookCode
+from qda_app.domain.ids import new_guid
+from qda_app.formats.codebook_json import read_codebook_json, write_codebook_json
+from qda_app.services import codes, codings, documents
+from qda_app.services.codebooks import project_codebook
+from qda_app.services.coders import use_coder
+from qda_app.services.project import open_project
+from tests.cli_run import run
+from tests.state import dump
+
+SHIPPED = Path(__file__).resolve().parent.parent / "codebooks"
+GERMAN = SHIPPED / "familien-lebenslagen.de.json"
+
+
+def test_import_then_list_json_describes_the_tree(capsys, location):
+    run(capsys, "init", location)
+    code, out, _ = run(capsys, "codebook", "import", location, str(GERMAN))
+    assert code == 0
+    shipped = read_codebook_json(GERMAN.read_bytes())
+    assert "warning: 1 code sets not imported" in out
+    assert f"{shipped.code_count} of {shipped.code_count} codes added" in out
+    code, out, _ = run(capsys, "codebook", "list", location, "--json")
+    assert code == 0
+    rows = json.loads(out)
+    entries = list(shipped.walk())
+    assert [row["guid"] for row in rows] == [entry.code.guid for entry in entries]
+    assert [row["path"] for row in rows] == [entry.path for entry in entries]
+    assert [row["parent"] for row in rows] == [entry.parent_guid for entry in entries]
+    for row, entry in zip(rows, entries, strict=True):
+        assert row["color"] == entry.code.color and row["codable"] == entry.code.codable
+        assert row["keywords"] == list(entry.code.keywords)
+    code, out, _ = run(capsys, "codebook", "list", location)
+    assert code == 0 and f"{shipped.code_count} codes" in out
+    assert entries[1].path in out
+
+
+def test_export_writes_both_formats(capsys, location, tmp_path):
+    run(capsys, "init", location)
+    run(capsys, "codebook", "import", location, str(GERMAN))
+    for suffix in (".qdc", ".json"):
+        target = tmp_path / f"out{suffix}"
+        code, out, _ = run(capsys, "codebook", "export", location, str(target))
+        assert code == 0 and str(target) in out and target.stat().st_size > 0
+    code, _, err = run(capsys, "codebook", "export", location, str(tmp_path / "out.txt"))
+    assert code == 1 and err.startswith("qda: error:")
+
+
+def test_merge_dry_run_then_merge_prints_the_plan(capsys, location, tmp_path):
+    run(capsys, "init", location)
+    run(capsys, "codebook", "import", location, str(GERMAN))
+    with open_project(location) as project:
+        base = project_codebook(project)
+    first = base.codes[0]
+    changed = replace(first.children[0], description="Neu definiert")
+    added = CodebookCode(new_guid(), "Neues Thema")
+    incoming = replace(
+        base,
+        codes=(replace(first, children=(changed, *first.children[1:])), *base.codes[1:], added),
+    )
+    path = tmp_path / "team.json"
+    path.write_bytes(write_codebook_json(incoming))
+    with open_project(location) as project:
+        before = dump(project)
+
+    code, out, _ = run(capsys, "codebook", "merge", location, str(path), "--dry-run")
+    assert code == 0
+    assert "+ new: Neues Thema" in out and "! conflict (definition changed)" in out
+    assert "Dry run: nothing was changed" in out
+    with open_project(location) as project:
+        assert dump(project) == before
+
+    code, out, _ = run(capsys, "codebook", "merge", location, str(path))
+    assert code == 0 and "1 conflicts were left" in out
+    code, out, _ = run(capsys, "codebook", "merge", location, str(path), "--prefer", "incoming")
+    assert code == 0
+    assert f"* definition updated: {first.name}/{changed.name} (description)" in out
+    with open_project(location) as project:
+        stored = project_codebook(project)
+    assert stored.find(changed.guid).description == "Neu definiert"
+    assert stored.find(added.guid) is not None
+
+
+def test_usage_errors_exit_with_2(capsys, location):
+    code, _, _ = run(capsys, "codebook", "merge", location, "x.qdc", "--prefer", "theirs")
+    assert code == 2
+    code, _, _ = run(capsys, "codebook")
+    assert code == 2
+
+
+def test_codes_search_merge_and_confirmed_delete_by_path(capsys, location):
+    run(capsys, "init", location)
+    with open_project(location) as project:
+        use_coder(project, "Tester")
+        document = documents.add_document(project, "Familie", "Die Miete ist hoch.").value
+        bedarfe = codes.add_code(project, "Bedarfe").value
+        wohnen = codes.add_code(project, "Wohnen", parent_id=bedarfe.id).value
+        miete = codes.add_code(project, "Miete").value
+        for code_id in (wohnen.id, miete.id):
+            codings.add_coding(project, document.id, code_id, 4, 9)
+    code, out, _ = run(capsys, "codes", location, "--search", "WOHN")
+    assert code == 0 and "Bedarfe/Wohnen" in out and "1 codes" in out
+    code, _, err = run(capsys, "codes", location, "--merge", "miete", "--into", "Bedarfe/Nix")
+    assert code == 1 and "no code 'Bedarfe/Nix'" in err
+    code, out, _ = run(capsys, "codes", location, "--merge", "miete", "--into", "bedarfe/wohnen")
+    assert code == 0 and "0 codings moved, 1 duplicates folded" in out
+    code, _, err = run(capsys, "codes", location, "--delete", "Bedarfe")
+    assert code == 1 and "1 subcodes, 1 codings" in err and "--yes" in err
+    code, out, _ = run(capsys, "codes", location, "--delete", "Bedarfe", "--yes")
+    assert code == 0
+    with open_project(location) as project:
+        assert codes.list_codes(project) == [] and codings.list_codings(project) == []
+    code, _, _ = run(capsys, "codes", location, "--merge", "A")
+    assert code == 2
