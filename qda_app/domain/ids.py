@@ -13,23 +13,19 @@ def new_guids(count: int) -> list[str]:
     """Fresh time-ordered GUIDs (UUID version 7, RFC 9562) in the lowercase form we always write.
 
     Time-ordered because the GUID columns are indexed: random GUIDs land all over the index, and
-    on the benchmark project that alone cost a quarter of the bulk-import speed. Within one call a
-    42-bit counter (starting at a random point) keeps them strictly increasing; 32 random bits
-    per GUID keep calls in the same millisecond apart. Formatted by hand because bulk imports make
-    100,000 at a time and `uuid` objects cost several times as much.
+    on the benchmark project that alone cost a quarter of the bulk-import speed. One call shares
+    the millisecond and 24 random bits; the last 48 bits count up from a random 40-bit start, so
+    the GUIDs of a call are strictly increasing and two calls in the same millisecond would have
+    to draw the same 24 bits and overlapping counter ranges to collide. Formatted with one string
+    operation each, because bulk imports make 100,000 at a time.
     """
     millis = f"{time.time_ns() // 1_000_000:012x}"
-    prefix = f"{millis[:8]}-{millis[8:]}-7"
-    noise = os.urandom(5 + 4 * count)
-    counter = int.from_bytes(noise[:5]) >> 1
-    tails = memoryview(noise)[5:].cast("I")
-    guids = []
-    for index in range(count):
-        step = counter + index
-        variant = 0x8000 | ((step >> 16) & 0x3FFF)
-        low = ((step & 0xFFFF) << 32) | tails[index]
-        guids.append(f"{prefix}{(step >> 30) & 0xFFF:03x}-{variant:04x}-{low:012x}")
-    return guids
+    noise = int.from_bytes(os.urandom(8))
+    rand_a = noise & 0xFFF
+    variant = 0x8000 | ((noise >> 12) & 0x0FFF)
+    start = noise >> 24 & 0xFF_FFFF_FFFF
+    fixed = f"{millis[:8]}-{millis[8:]}-7{rand_a:03x}-{variant:04x}-"
+    return [f"{fixed}{step:012x}" for step in range(start, start + count)]
 
 
 def new_guid() -> str:

@@ -151,6 +151,8 @@ class NewCoding:
 BULK_BATCH = 20_000
 
 
+# Looking the stored string up by member is several times cheaper than `.value` on 100,000 rows.
+_ORIGIN_VALUES = {origin: origin.value for origin in CodingOrigin}
 _BULK_COLUMNS = (
     "id", "guid", "document_id", "code_id", "coder_id", "start", "end", "origin", "memo",
     "created_at",
@@ -180,7 +182,7 @@ def add_codings_bulk(
                     c.coder_id,
                     c.start,
                     c.end,
-                    c.origin.value,
+                    _ORIGIN_VALUES[c.origin],
                     c.memo,
                     created,
                 )
