@@ -41,3 +41,23 @@ def test_window_without_project_disables_undo(qtbot):
     qtbot.addWidget(window)
     assert not window.undo_action.isEnabled()
     assert "No project open" in window.overview.text()
+
+
+def test_window_speaks_german_when_asked(qtbot, sqlite_project, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QApplication
+
+    from qda_app.ui.translations import install_translator
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    app = QApplication.instance()
+    assert install_translator(app, "de") == "de"
+    try:
+        window = MainWindow(sqlite_project)
+        qtbot.addWidget(window)
+        menus = [action.text() for action in window.menuBar().actions()]
+        assert menus == ["&Datei", "&Bearbeiten"]
+        assert "1 Dokumente · 1 Codes" in window.overview.text()
+        assert window.undo_action.text().startswith("&Rückgängig")
+        assert list((tmp_path / "cache" / "qda-app" / "i18n").glob("qda_app_de-*.qm"))
+    finally:
+        install_translator(app, "en")

@@ -10,6 +10,9 @@ from qda_app import __version__
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="qda-app", description="QDA App desktop program")
     parser.add_argument("project", nargs="?", help="a .qda file or a postgresql:// URL to open")
+    parser.add_argument(
+        "--language", choices=["de", "en"], help="language of the program (default: the system's)"
+    )
     parser.add_argument("--version", action="version", version=f"qda-app {__version__}")
     args = parser.parse_args(argv)
 
@@ -21,7 +24,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from qda_app.ui.translations import install_translator
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    install_translator(app)
+    install_translator(app, args.language)
     window = MainWindow()
     if args.project:
         try:
