@@ -4,8 +4,9 @@ Each entry holds the row changes of one service call. Undo applies their inverse
 order inside one transaction; if any row was changed by someone else since, nothing is applied.
 """
 
+import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from qda_app.domain.changes import ChangeSummary
@@ -29,10 +30,13 @@ class History:
     def __init__(self, limit: int = DEFAULT_LIMIT) -> None:
         self._undo: deque[HistoryEntry] = deque(maxlen=limit)
         self._redo: list[HistoryEntry] = []
+        # A worker thread (an import) may push while the UI thread undoes.
+        self._lock = threading.RLock()
 
     def push(self, entry: HistoryEntry) -> None:
-        self._undo.append(entry)
-        self._redo.clear()
+        with self._lock:
+            self._undo.append(entry)
+            self._redo.clear()
 
     @property
     def can_undo(self) -> bool:
@@ -55,35 +59,34 @@ class History:
 
     def undo(self, apply: Applier) -> ChangeSummary | None:
         """Apply the inverse of the newest entry; the entry moves only if `apply` succeeded."""
-        if not self._undo:
-            return None
-        entry = self._undo[-1]
-        inverse = [op.inverse() for op in reversed(entry.ops)]
-        apply(inverse)
-        self._undo.pop()
-        self._redo.append(entry)
+        with self._lock:
+            if not self._undo:
+                return None
+            entry = self._undo[-1]
+            inverse = [op.inverse() for op in reversed(entry.ops)]
+            apply(inverse)
+            self._undo.pop()
+            self._redo.append(entry)
         return summarise(f"Undo {entry.description}", inverse)
 
     def redo(self, apply: Applier) -> ChangeSummary | None:
-        if not self._redo:
-            return None
-        entry = self._redo[-1]
-        apply(list(entry.ops))
-        self._redo.pop()
-        self._undo.append(entry)
+        with self._lock:
+            if not self._redo:
+                return None
+            entry = self._redo[-1]
+            apply(list(entry.ops))
+            self._redo.pop()
+            self._undo.append(entry)
         return summarise(f"Redo {entry.description}", entry.ops)
 
-    def merge_last(self, count: int, description: str) -> None:
-        """Fold the newest `count` entries into one, so a batch job (each file committed on its
-        own, so a cancel keeps what was finished) is still one step for Undo."""
-        count = min(count, len(self._undo))
-        if count < 2:
-            if count == 1:
-                self._undo[-1] = HistoryEntry(description, self._undo[-1].ops)
-            return
-        entries = [self._undo.pop() for _ in range(count)][::-1]
-        self._undo.append(HistoryEntry(description, tuple(op for e in entries for op in e.ops)))
+    def push_group(self, description: str, entries: Sequence[HistoryEntry]) -> None:
+        """Push the entries a batch job collected (each file committed on its own, so a cancel
+        keeps what was finished) as ONE step for Undo; edits made meanwhile stay separate."""
+        ops = tuple(op for entry in entries for op in entry.ops)
+        if ops:
+            self.push(HistoryEntry(description, ops))
 
     def clear(self) -> None:
-        self._undo.clear()
-        self._redo.clear()
+        with self._lock:
+            self._undo.clear()
+            self._redo.clear()

@@ -8,7 +8,7 @@ through the bulk path (no ORM objects): 1,000 transcripts must import in seconds
 
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from qda_app.domain.parsed import ParsedDocument
 from qda_app.formats.errors import UnreadableFileError
 from qda_app.formats.pseudonymise import propose_pseudonyms
 from qda_app.formats.readers import SUPPORTED_EXTENSIONS, read_document
+from qda_app.services.history import HistoryEntry
 from qda_app.services.lookup import clean_name
 from qda_app.services.project import Project, UnitOfWork, change, reading
 from qda_app.services.pseudonymisation import pseudonymise_parsed, pseudonymised_string
@@ -203,6 +204,7 @@ class _Batch:
     imported: list[ImportedDocument]
     skipped: list[SkippedDuplicate]
     failed: list[FailedFile]
+    undo_entries: list[HistoryEntry] = field(default_factory=list)
 
     def pseudonyms_for(self, parsed: ParsedDocument) -> dict[str, str]:
         """With `propose`, named speakers get "Person A", "Person B", ... across the batch."""
@@ -231,7 +233,7 @@ def _import_one(project: Project, path: Path, batch: _Batch, speaker_pattern: st
         parsed = read_document(data, path.name, speaker_pattern)
         mapping = batch.pseudonyms_for(parsed)
         parsed = pseudonymise_parsed(parsed, mapping)
-        with change(project, f"Import {path.name}") as work:
+        with change(project, f"Import {path.name}", collect=batch.undo_entries) as work:
             imported = _store_parsed(work, parsed, pseudonymised_string(path.stem, mapping))
     except _Duplicate as duplicate:
         batch.known[digest] = duplicate.existing
@@ -284,11 +286,11 @@ def import_files(
             if progress is not None:
                 progress(done, len(files), status)
     finally:
-        if batch.imported:
-            count = len(batch.imported)
-            project.history.merge_last(
-                count,
+        count = len(batch.imported)
+        if count:
+            project.history.push_group(
                 f"Import {batch.imported[0].name}" if count == 1 else f"Import {count} documents",
+                batch.undo_entries,
             )
     return ImportSummary(
         tuple(batch.imported),

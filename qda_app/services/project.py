@@ -66,10 +66,14 @@ def _is_refusal(error: DBAPIError) -> bool:
 
 
 @contextmanager
-def change(project: Project, description: str) -> Iterator[UnitOfWork]:
+def change(
+    project: Project, description: str, *, collect: list[HistoryEntry] | None = None
+) -> Iterator[UnitOfWork]:
     """Run a user action as one transaction, commit it at once, and make it undoable.
 
     Integrity errors from the database become InvalidInputError so callers see one message.
+    A batch job passes `collect` to gather its transactions' undo entries and pushes them as
+    one step afterwards (`History.push_group`).
     """
     recorder = Recorder()
     session = project.sessions()
@@ -91,7 +95,11 @@ def change(project: Project, description: str) -> Iterator[UnitOfWork]:
     finally:
         session.close()
     if recorder.ops:
-        project.history.push(HistoryEntry(work.description, tuple(recorder.ops)))
+        entry = HistoryEntry(work.description, tuple(recorder.ops))
+        if collect is not None:
+            collect.append(entry)
+        else:
+            project.history.push(entry)
     work.summary = summarise(work.description, recorder.ops)
 
 
