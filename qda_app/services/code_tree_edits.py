@@ -23,10 +23,11 @@ from qda_app.services.codes import (
     check_colour,
     check_unique_name,
     code_paths,
-    delete_code,
+    delete_code_in,
     list_codes,
     renumber,
     sibling_ids,
+    subtree_ids,
     tree_order,
 )
 from qda_app.services.lookup import clean_name, get_row
@@ -92,16 +93,6 @@ class CodeHit:
 # --------------------------------------------------------------------------- helpers
 
 
-def _subtree_ids(session: Session, code_id: int) -> list[int]:
-    """The code and all codes below it, breadth first."""
-    found = [code_id]
-    frontier = [code_id]
-    while frontier:
-        frontier = list(session.scalars(select(m.Code.id).where(m.Code.parent_id.in_(frontier))))
-        found.extend(frontier)
-    return found
-
-
 def _count(session: Session, model: type[m.Base], column: object, ids: Sequence[int]) -> int:
     query = select(func.count()).select_from(model).where(column.in_(ids))  # type: ignore[attr-defined]
     return int(session.scalar(query) or 0)
@@ -117,7 +108,9 @@ def place_codes(
     for row in rows:
         check_unique_name(session, row.name, parent_id, except_id=row.id)
         clash = [
-            other for other in rows if other is not row and other.name.lower() == row.name.lower()
+            other
+            for other in rows
+            if other is not row and other.name.casefold() == row.name.casefold()
         ]
         if clash:
             raise InvalidInputError(f"two of the codes are called {row.name!r}")
@@ -417,35 +410,55 @@ def split_code(
 # --------------------------------------------------------------------------- delete
 
 
+def _impact(session: Session, code_id: int) -> DeletionImpact:
+    code = get_row(session, m.Code, code_id)
+    ids = subtree_ids(session, code_id)
+    coding_ids = list(session.scalars(select(m.Coding.id).where(m.Coding.code_id.in_(ids))))
+    memos = _count(session, m.Memo, m.Memo.code_id, ids)
+    memos += _count(session, m.Memo, m.Memo.coding_id, coding_ids) if coding_ids else 0
+    return DeletionImpact(
+        code=code_info(code),
+        subcodes=len(ids) - 1,
+        codings=len(coding_ids),
+        memos=memos,
+        suggestions=_count(session, m.Suggestion, m.Suggestion.code_id, ids),
+        goal_links=_count(session, m.GoalCode, m.GoalCode.code_id, ids),
+    )
+
+
 def deletion_impact(project: Project, code_id: int) -> DeletionImpact:
     """What `delete_code_confirmed` would delete, for the question put to the user."""
     with reading(project) as session:
-        code = get_row(session, m.Code, code_id)
-        ids = _subtree_ids(session, code_id)
-        coding_ids = list(session.scalars(select(m.Coding.id).where(m.Coding.code_id.in_(ids))))
-        memos = _count(session, m.Memo, m.Memo.code_id, ids)
-        memos += _count(session, m.Memo, m.Memo.coding_id, coding_ids) if coding_ids else 0
-        return DeletionImpact(
-            code=code_info(code),
-            subcodes=len(ids) - 1,
-            codings=len(coding_ids),
-            memos=memos,
-            suggestions=_count(session, m.Suggestion, m.Suggestion.code_id, ids),
-            goal_links=_count(session, m.GoalCode, m.GoalCode.code_id, ids),
-        )
+        return _impact(session, code_id)
 
 
-def delete_code_confirmed(project: Project, code_id: int, *, confirmed: bool) -> Changed[CodeInfo]:
+def delete_code_confirmed(
+    project: Project, code_id: int, *, confirmed: bool | DeletionImpact
+) -> Changed[CodeInfo]:
     """Delete a code with its subcodes and codings, but only once the user said yes.
 
     Without confirmation nothing changes and ConfirmationRequiredError says what would go;
-    a code with nothing attached needs no confirmation.
+    a code with nothing attached needs no confirmation. Pass the DeletionImpact the user was
+    shown as `confirmed`: if a team member has attached more since, the delete is refused with
+    the new figures instead of taking their work along unasked.
     """
-    impact = deletion_impact(project, code_id)
-    attached = impact.subcodes + impact.codings + impact.memos + impact.suggestions
-    if not confirmed and attached + impact.goal_links:
-        raise ConfirmationRequiredError(f"{impact.describe()}; confirm to delete", impact)
-    return delete_code(project, code_id)
+    with change(project, "Delete code") as work:
+        impact = _impact(work.session, code_id)
+        attached = impact.subcodes + impact.codings + impact.memos + impact.suggestions
+        needs_question = bool(attached + impact.goal_links)
+        grew = isinstance(confirmed, DeletionImpact) and _exceeds(impact, confirmed)
+        if needs_question and (confirmed is False or grew):
+            raise ConfirmationRequiredError(f"{impact.describe()}; confirm to delete", impact)
+        info = delete_code_in(work.session, code_id)
+        work.description = f"Delete code {info.name}"
+    return Changed(info, work.summary)
+
+
+def _exceeds(now: DeletionImpact, shown: DeletionImpact) -> bool:
+    return any(
+        getattr(now, field) > getattr(shown, field)
+        for field in ("subcodes", "codings", "memos", "suggestions", "goal_links")
+    )
 
 
 # --------------------------------------------------------------------------- search

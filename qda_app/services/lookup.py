@@ -17,9 +17,27 @@ def get_row(session: Session, model: type[M], row_id: int) -> M:
     return row
 
 
-def clean_name(name: str, what: str) -> str:
-    """Names are shown in trees and exports: no surrounding blanks, no line breaks, not empty."""
+# The widths of the name columns (store/models.py). SQLite would store longer names silently and
+# PostgreSQL refuse them, so the services check here and both back ends behave alike.
+NAME_LIMITS = {"document": 300}
+DEFAULT_NAME_LIMIT = 200
+
+
+def name_limit(what: str) -> int:
+    return NAME_LIMITS.get(what, DEFAULT_NAME_LIMIT)
+
+
+def clean_name(name: str, what: str, *, cut: bool = False) -> str:
+    """Names are shown in trees and exports: no surrounding blanks, no line breaks, not empty,
+    not longer than their column. With `cut`, a long name (a file name) is shortened instead."""
     cleaned = " ".join(name.split())
     if not cleaned:
         raise InvalidInputError(f"a {what} needs a name")
+    limit = name_limit(what)
+    if len(cleaned) > limit:
+        if cut:
+            return cleaned[: limit - 1].rstrip() + "…"
+        raise InvalidInputError(
+            f"a {what} name may have at most {limit} characters, not {len(cleaned)}"
+        )
     return cleaned

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from qda_app.domain.changes import ChangeSummary
@@ -15,7 +15,14 @@ from qda_app.domain.values import ProjectSummary
 from qda_app.services.history import History, HistoryEntry
 from qda_app.store import models as m
 from qda_app.store.database import WRITE_OPTION, is_url, make_sessions
-from qda_app.store.row_changes import Change, Recorder, apply_ops, attach_recorder, summarise
+from qda_app.store.row_changes import (
+    Change,
+    Recorder,
+    apply_ops,
+    attach_recorder,
+    is_refusal,
+    summarise,
+)
 from qda_app.store.schema import (
     check_store,
     create_store,
@@ -59,12 +66,6 @@ class UnitOfWork:
         self.summary = ChangeSummary(description)
 
 
-def _is_refusal(error: DBAPIError) -> bool:
-    """A constraint or one of our triggers said no (SQLite raises IntegrityError for both;
-    PostgreSQL reports a trigger's RAISE EXCEPTION as SQLSTATE P0001)."""
-    return isinstance(error, IntegrityError) or getattr(error.orig, "sqlstate", None) == "P0001"
-
-
 @contextmanager
 def change(
     project: Project, description: str, *, collect: list[HistoryEntry] | None = None
@@ -85,7 +86,7 @@ def change(
         session.commit()
     except DBAPIError as error:
         session.rollback()
-        if not _is_refusal(error):
+        if not is_refusal(error):
             raise
         reason = str(error.orig).splitlines()[0] if error.orig else str(error)
         raise InvalidInputError(f"{description}: refused by the database ({reason})") from error
@@ -131,14 +132,18 @@ def undo(project: Project) -> ChangeSummary | None:
     """Undo the newest change; None when there is nothing to undo."""
     try:
         return project.history.undo(lambda ops: _write_ops(project, ops))
-    except IntegrityError as error:
+    except DBAPIError as error:
+        if not is_refusal(error):
+            raise
         raise UndoConflictError("undo conflicts with later changes; nothing was undone") from error
 
 
 def redo(project: Project) -> ChangeSummary | None:
     try:
         return project.history.redo(lambda ops: _write_ops(project, ops))
-    except IntegrityError as error:
+    except DBAPIError as error:
+        if not is_refusal(error):
+            raise
         raise UndoConflictError("redo conflicts with later changes; nothing was redone") from error
 
 
