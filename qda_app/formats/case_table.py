@@ -7,6 +7,7 @@ understood because that is what the users' spreadsheets contain.
 
 import io
 import re
+import sys
 from datetime import date, datetime
 from pathlib import PurePath
 
@@ -39,6 +40,11 @@ _ENGLISH_NUMBER = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _MAX_CATEGORIES = 12
+# "01067" (a postcode) or "007" (an ID) is text: the zero would be lost in a number.
+_LEADING_ZERO = re.compile(r"[-+]?0\d")
+# Any decimal with at most this many significant digits survives a float (DBL_DIG); longer IDs,
+# account or phone numbers would come back with other digits.
+_EXACT_DIGITS = sys.float_info.dig
 
 
 def _xlsx_rows(data: bytes, source_name: str) -> list[list[Cell]]:
@@ -60,6 +66,8 @@ def _xlsx_cell(value: object) -> Cell:
         return value
     if isinstance(value, bool):
         return str(value).lower()
+    if isinstance(value, int) and _significant_digits(str(value)) > _EXACT_DIGITS:
+        return str(value)  # written by a program that kept the exact digits; so do we
     if isinstance(value, int | float):
         return float(value)
     if isinstance(value, datetime):
@@ -92,10 +100,25 @@ def _parse_date(value: str) -> date | None:
         return None
 
 
+def _significant_digits(number: str, decimal: str = ".") -> int:
+    """Digits that a float has to keep: leading zeros and trailing fraction zeros do not count."""
+    whole, _, fraction = number.partition(decimal)
+    digits = re.sub(r"\D", "", whole) + re.sub(r"\D", "", fraction).rstrip("0")
+    return len(digits.lstrip("0"))
+
+
 def _number_parser(texts: list[str]) -> tuple[re.Pattern[str], str, str] | None:
-    """German notation wins when both fit ("1.234" is more likely 1234 in a German table)."""
+    """German notation wins when both fit ("1.234" is more likely 1234 in a German table).
+
+    A column is no number column when one value would not come back the same from a float:
+    users must find their postcodes and IDs as they typed them.
+    """
+    if any(_LEADING_ZERO.match(text) for text in texts):
+        return None
     for pattern, thousands, decimal in ((_GERMAN_NUMBER, ".", ","), (_ENGLISH_NUMBER, ",", ".")):
         if all(pattern.fullmatch(text) for text in texts):
+            if any(_significant_digits(text, decimal) > _EXACT_DIGITS for text in texts):
+                return None
             return pattern, thousands, decimal
     return None
 

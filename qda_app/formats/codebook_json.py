@@ -15,6 +15,7 @@ from typing import Any
 from qda_app.domain.codebook import Codebook, CodebookCode, CodeSet
 from qda_app.domain.errors import InvalidInputError
 from qda_app.domain.ids import normalise_guid
+from qda_app.formats.refi_codebook import MAX_CODE_DEPTH
 
 FORMAT = "qda-app-codebook"
 VERSION = 1
@@ -122,8 +123,10 @@ def _texts(values: list[Any], where: str) -> tuple[str, ...]:
 
 
 def _build_tree(records: list[dict[str, Any]]) -> tuple[CodebookCode, ...]:
+    """The tree from `parent` links; depth is checked here so that `build` cannot recurse deeply."""
     children: dict[str | None, list[str]] = {None: []}
     fields: dict[str, dict[str, Any]] = {}
+    depths: dict[str, int] = {}
     for number, record in enumerate(records, start=1):
         where = f"code {number} ({record.get('name', '?')!r})"
         guid = _guid(record["guid"], where)
@@ -133,6 +136,9 @@ def _build_tree(records: list[dict[str, Any]]) -> tuple[CodebookCode, ...]:
             raise CodebookJsonError(f"{where}: GUID {guid} is used twice")
         if parent is not None and parent not in fields:
             raise CodebookJsonError(f"{where}: parent {parent} is not listed before it")
+        depths[guid] = 1 if parent is None else depths[parent] + 1
+        if depths[guid] > MAX_CODE_DEPTH:
+            raise CodebookJsonError(f"{where}: codes nested deeper than {MAX_CODE_DEPTH} levels")
         fields[guid] = {
             "guid": guid,
             "name": record["name"],
@@ -168,6 +174,10 @@ def read_codebook_json(data: bytes | str) -> Codebook:
     except json.JSONDecodeError as error:
         raise CodebookJsonError(
             f"not JSON: {error.msg} (line {error.lineno}, column {error.colno})"
+        ) from None
+    except RecursionError:  # thousands of nested brackets; the format itself is flat
+        raise CodebookJsonError(
+            "not a codebook JSON file: arrays or objects nested too deeply"
         ) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise CodebookJsonError(f'not a codebook JSON file ("format" must be {FORMAT!r})')

@@ -12,10 +12,11 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from qda_app.domain.codebook import Codebook, CodebookCode, CodeSet, palette_color
 from qda_app.domain.errors import InvalidInputError
@@ -23,6 +24,7 @@ from qda_app.domain.ids import new_guid, normalise_guid
 from qda_app.formats.codebook_text import DefinitionParts, compose, parse
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
     from xml.etree.ElementTree import Element
 
     from lxml.etree import XMLSchema
@@ -31,9 +33,14 @@ CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 DEFAULT_ORIGIN = "QDA App"
 _MAX_QDE_BYTES = 256 * 1024 * 1024
+#: Real codebooks stay within a handful of levels; deeper ones are broken or hostile. The cap keeps
+#: every walk over a code tree (here, in the domain, in writers and merges) far from Python's
+#: recursion limit, which a file with thousands of nested codes would otherwise hit.
+MAX_CODE_DEPTH = 100
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _HEX = re.compile(r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
 _RGB = re.compile(r"^rgba?\(\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*(?:,\s*[\d.]+%?\s*)?\)$")
+_T = TypeVar("_T")
 
 
 class CodebookFormatError(InvalidInputError):
@@ -164,6 +171,19 @@ def _text(element: Element | None) -> str:
     return "".join(element.itertext()) if element is not None else ""
 
 
+def _check_code_depth(roots: Iterable[_T], children: Callable[[_T], Iterable[_T]]) -> None:
+    """Refuse trees deeper than MAX_CODE_DEPTH before anything walks them recursively.
+
+    Iterative on purpose: the check must not overflow the stack it protects.
+    """
+    stack = [(root, 1) for root in roots]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_CODE_DEPTH:
+            raise CodebookFormatError(f"codes nested deeper than {MAX_CODE_DEPTH} levels")
+        stack.extend((child, depth + 1) for child in children(item))
+
+
 def _unzip_project(data: bytes) -> bytes:
     """A .qdpx is a zip with one project.qde at its root (any case, any name)."""
     try:
@@ -180,7 +200,16 @@ def _unzip_project(data: bytes) -> bytes:
             raise CodebookFormatError("the zip holds no single .qde project file at its root")
         if members[0].file_size > _MAX_QDE_BYTES:
             raise CodebookFormatError("the .qde project file in the zip is too large")
-        return archive.read(members[0])
+        try:
+            return archive.read(members[0])
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as error:
+            raise CodebookFormatError(
+                f"the .qde project file in the zip is damaged ({error})"
+            ) from None
+        except (NotImplementedError, RuntimeError):  # an unknown compression, or encrypted
+            raise CodebookFormatError(
+                "the .qde project file in the zip is encrypted or uses an unsupported compression"
+            ) from None
 
 
 def _parse_xml(data: bytes) -> Element:
@@ -205,6 +234,15 @@ def _parse_xml(data: bytes) -> Element:
         raise CodebookFormatError(f"not well-formed XML (line {line}, column {column})") from None
 
 
+@dataclass
+class _NameIndex:
+    """Where each name sits in one sibling list, so placing a code needs no scan of the list."""
+
+    first: dict[str, int] = field(default_factory=dict)  # first sibling of the name
+    folders: dict[str, list[int]] = field(default_factory=dict)  # made-up folders, in order
+    seen: int = 0  # siblings indexed so far
+
+
 class _Reader:
     """One read: collects warnings and the GUID map that sets need."""
 
@@ -213,6 +251,8 @@ class _Reader:
         self.warnings: list[str] = []
         self.guid_map: dict[str, str] = {}  # normalised GUID in the file -> GUID we kept
         self.counts: dict[str, int] = {}
+        # Keyed by id() of a sibling list, which the entry keeps alive so the id stays unique.
+        self.name_indexes: dict[int, tuple[list[_Node], _NameIndex]] = {}
 
     def count(self, what: str) -> None:
         self.counts[what] = self.counts.get(what, 0) + 1
@@ -233,12 +273,14 @@ class _Reader:
             self.warnings.append(f"unknown XML namespace {namespace!r}; read it anyway")
         codes = _child(codebook_element, "Codes") if codebook_element is not None else None
         found = _children(codes, "Code") if codes is not None else []
+        _check_code_depth(found, lambda element: _children(element, "Code"))
         nodes = [self.node(element) for element in found]
         if not nodes:
             raise CodebookFormatError("the file holds no codes")
         origin = (root.get("origin") or "").strip()
         if self.should_split(nodes, origin):
             nodes = self.split(nodes)
+            _check_code_depth(nodes, lambda node: node.children)  # `a::b::...` adds levels
         built = self.build(nodes, [0])
         self.report_counts()
         sets = self.sets(root, member_attribute="guid" if kind == "CodeBook" else "targetGUID")
@@ -302,18 +344,43 @@ class _Reader:
         return result
 
     def place(self, siblings: list[_Node], node: _Node) -> _Node:
-        """Add `node`, merging it with a sibling of the same name that `::` splitting made."""
-        for existing in siblings:
-            if existing.name != node.name or not (existing.synthetic or node.synthetic):
-                continue
-            if existing.synthetic and not node.synthetic:
-                node.children = existing.children + node.children
-                siblings[siblings.index(existing)] = node
-                return node
-            existing.children.extend(node.children)
-            return existing
-        siblings.append(node)
-        return node
+        """Add `node`, merging it with a sibling of the same name that `::` splitting made.
+
+        A made-up folder merges into the first sibling of its name; a real code takes the place
+        of the first made-up folder of its name; two real codes of one name stay apart.
+        """
+        index = self.name_index(siblings)
+        if node.synthetic:
+            position = index.first.get(node.name)
+        else:
+            folders = index.folders.get(node.name)
+            position = folders.pop(0) if folders else None
+        if position is None:
+            siblings.append(node)
+            return node
+        existing = siblings[position]
+        if not node.synthetic:  # `existing` is a made-up folder: the real code replaces it
+            node.children = existing.children + node.children
+            siblings[position] = node
+            return node
+        existing.children.extend(node.children)
+        return existing
+
+    def name_index(self, siblings: list[_Node]) -> _NameIndex:
+        """The index of `siblings`, brought up to date with what was appended since.
+
+        Sibling lists only grow or have a folder replaced by a code of the same name, so
+        positions once indexed stay right, and a flat file of 100,000 codes stays linear.
+        """
+        entry = self.name_indexes.setdefault(id(siblings), (siblings, _NameIndex()))
+        index = entry[1]
+        for position in range(index.seen, len(siblings)):
+            node = siblings[position]
+            index.first.setdefault(node.name, position)
+            if node.synthetic:
+                index.folders.setdefault(node.name, []).append(position)
+        index.seen = len(siblings)
+        return index
 
     def guid(self, node: _Node) -> str:
         raw = (node.raw_guid or "").strip()
@@ -387,7 +454,7 @@ class _Reader:
         seen: set[str] = set()
         for element in _children(sets_element, "Set"):
             name = " ".join((element.get("name") or "").split()) or "Unnamed set"
-            members: list[str] = []
+            members: dict[str, None] = {}  # ordered and without a scan per member
             for member in _children(element, "MemberCode"):
                 raw = member.get(member_attribute) or member.get("guid") or ""
                 try:
@@ -395,8 +462,7 @@ class _Reader:
                 except (ValueError, KeyError):
                     self.warnings.append(f"set {name!r}: dropped unknown member {raw!r}")
                     continue
-                if guid not in members:
-                    members.append(guid)
+                members.setdefault(guid)
             others = len(element) - len(_children(element, "MemberCode"))
             others -= len(_children(element, "Description"))
             if others:

@@ -26,14 +26,28 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 _NEWLINE_LIKE = re.compile(r"\r\n?|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ufeff\ufffe]")
 _TRAILING_SPACE = re.compile(r"[ \t\u00a0]+(?=\n)")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _join_surrogates(text: str) -> str:
+    """Turn UTF-16 surrogate pairs into their character and lone halves into U+FFFD.
+
+    RTF (`\\u-10179?\\u-8704?` for an emoji) and some PDFs spell characters beyond U+FFFF as
+    two UTF-16 halves; left alone they cannot be stored or written as UTF-8, and one character
+    counting as two would shift every offset after it.
+    """
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def normalise_text(text: str) -> str:
-    """Return the canonical form: NFC, `\\n` line ends, no BOM or control characters.
+    """Return the canonical form: NFC, `\\n` line ends, no BOM, controls or lone surrogates.
 
     Trailing blanks on lines and blank lines at both ends go too, because they are invisible
     in the viewer and would only make spans differ between otherwise equal imports.
     """
+    text = _join_surrogates(text)
     text = _NEWLINE_LIKE.sub("\n", text)
     text = _CONTROL.sub("", text)
     if not unicodedata.is_normalized("NFC", text):

@@ -1,4 +1,5 @@
 import io
+import zipfile
 from datetime import date, datetime
 
 import pytest
@@ -98,3 +99,66 @@ def test_bad_tables_give_one_line_errors(data, name, message):
 def test_trailing_empty_cells_of_excel_exports_are_tolerated():
     table = read_case_table(b"Datei;Bezirk\na;Nord;;\nb;Nord;\n", "a.csv")
     assert [row.key for row in table.rows] == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["01067", "04109", "10115"],  # postcodes
+        ["007", "12", "-03"],  # IDs with a leading zero, signed too
+        ["12345678901234567", "2", "3"],  # 17 digits
+        ["1.234.567.890.123.456", "1", "2"],
+        ["0,1234567890123456", "1", "2"],
+        ["+49 30 1234567", "+4940765432101234", "+49 89 1"],  # phone numbers
+    ],
+)
+def test_columns_whose_values_a_number_would_change_stay_text(cells):
+    csv_text = "Datei;Wert\n" + "".join(f"{n}.txt;{cell}\n" for n, cell in enumerate(cells))
+    table = read_case_table(csv_text.encode(), "x.csv")
+    assert columns(table)["Wert"] == (AttributeType.TEXT, ())
+    assert [row.values["Wert"] for row in table.rows] == cells
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        (["0", "0,5", "-0,25"], [0.0, 0.5, -0.25]),  # a zero before the decimal comma is a number
+        (["123456789012345", "1"], [123456789012345.0, 1.0]),  # 15 digits are exact
+        (["1,500000000000000000", "2"], [1.5, 2.0]),  # trailing fraction zeros are no digits
+    ],
+)
+def test_numbers_that_survive_a_float_stay_numbers(cells, expected):
+    csv_text = "Datei;Wert\n" + "".join(f"{n}.txt;{cell}\n" for n, cell in enumerate(cells))
+    table = read_case_table(csv_text.encode(), "x.csv")
+    assert columns(table)["Wert"] == (AttributeType.NUMBER, ())
+    assert [row.values["Wert"] for row in table.rows] == expected
+
+
+def test_dates_with_leading_zeros_are_still_dates():
+    table = read_case_table(b"Datei;Seit\na;01.02.2022\nb;03.04.2023\nc;05.06.2024\n", "x.csv")
+    assert columns(table)["Seit"] == (AttributeType.DATE, ())
+
+
+def test_xlsx_integers_a_float_cannot_hold_stay_exact_text():
+    """openpyxl writes floats, so the exact digits another program writes are put in by hand."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Dokument", "Konto", "Kinder"])
+    sheet.append(["a.txt", 111, 2])
+    sheet.append(["b.txt", 7, 3])
+    sheet.append(["c.txt", "08", 1])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    patched = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(patched, "w") as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(b"<v>111</v>", b"<v>12345678901234567</v>")
+            target.writestr(info, content)
+    table = read_case_table(patched.getvalue(), "cases.xlsx")
+    assert columns(table)["Konto"] == (AttributeType.TEXT, ())
+    assert [row.values["Konto"] for row in table.rows] == ["12345678901234567", "7", "08"]
+    assert [row.values["Kinder"] for row in table.rows] == [2.0, 3.0, 1.0]

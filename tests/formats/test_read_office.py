@@ -183,6 +183,26 @@ def test_rtf_hex_escapes_and_unicode_escapes_give_umlauts():
     ]
 
 
+def test_rtf_emoji_as_utf16_surrogate_pairs_become_one_character():
+    # Word writes U+1F600 as its two UTF-16 halves; a half without its partner becomes U+FFFD.
+    rtf = (
+        rb"{\rtf1\ansi\ansicpg1252\uc1 I: Wie war es?\par "
+        rb"B: Toll \u-10179?\u-8704? wirklich.\par "
+        rb"I: Kaputt \u-10179? hier.\par}"
+    )
+    document = read_document(rtf, "x.rtf")
+    assert turn_view(document) == [
+        ("i", "Wie war es?", None),
+        ("b", "Toll \U0001f600 wirklich.", None),
+        ("i", "Kaputt \ufffd hier.", None),
+    ]
+    document.text.encode("utf-8")  # storable: no surrogate is left
+    emoji = document.text.index("\U0001f600")
+    assert document.text[emoji + 1 :].startswith(" wirklich.")  # one code point, not two
+    second = document.turns[1]
+    assert document.text[second.text_start : second.end] == "Toll \U0001f600 wirklich."
+
+
 def test_rtf_with_another_code_page():
     rtf = rb"{\rtf1\ansi\ansicpg1250 I: \'9akola\par B: \'e4\par I: x\par B: y\par}"
     assert read_document(rtf, "x.rtf").text.split("\n")[:2] == ["I: škola", "B: ä"]

@@ -59,6 +59,20 @@ def test_normalisation_nfc_line_ends_controls_bom_and_trailing_blanks():
     assert normalise_text(text) == text
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("a\ud83d\ude00b", "a\U0001f600b"),
+        ("\ud83d\ude00\ud83d", "\U0001f600\ufffd"),
+        ("\ude00\ud83d x", "\ufffd\ufffd x"),
+        ("x \ud83d", "x \ufffd"),
+    ],
+)
+def test_normalisation_joins_surrogate_pairs_and_replaces_lone_halves(raw, expected):
+    assert normalise_text(raw) == expected
+    assert normalise_text(expected) == expected
+
+
 def test_file_path_is_reduced_to_its_name_and_extension_is_case_insensitive():
     document = read_document(b"Hallo Welt", "/home/u/Interviews/INTERVIEW.TXT")
     assert document.source_name == "INTERVIEW.TXT"
