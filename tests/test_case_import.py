@@ -93,3 +93,29 @@ def test_a_repeated_key_is_refused(project, setup):
 def test_unknown_key_column_is_refused(project, setup):
     with pytest.raises(InvalidInputError, match="no column"):
         import_case_table(project, setup, key_column="Haushalt")
+
+
+def test_pseudonyms_reach_case_keys_values_and_links(project, tmp_path):
+    mapping = {"Müller": "Schmidt", "Weber": "Roth"}
+    (tmp_path / "Familie_Müller.txt").write_text("I: Frage\nB: Antwort\n", encoding="utf-8")
+    import_files(project, [tmp_path / "Familie_Müller.txt"], pseudonyms=mapping)
+    table = tmp_path / "faelle.csv"
+    table.write_text(
+        "Dokument;Kontakt;Nachbar\nFamilie_Müller.txt;Frau Müller;Weber\n"
+        "Müller;Herr Müller;Weber\nFamilie Weber;Frau Weber;Müller\n",
+        encoding="utf-8",
+    )
+    summary = import_case_table(project, table, pseudonyms=mapping).value
+    assert summary.links == (("Familie_Schmidt.txt", "Familie_Schmidt"),)
+    assert set(summary.cases_created) == {"Familie_Schmidt.txt", "Schmidt", "Familie Roth"}
+    cases = {c.name: c.id for c in list_cases(project)}
+    assert case_values(project, cases["Schmidt"])["Kontakt"] == "Herr Schmidt"
+    stored = repr(dump(project))
+    assert "Müller" not in stored and "Weber" not in stored
+
+
+def test_two_keys_that_become_one_pseudonym_are_refused(project, setup):
+    before = dump(project)
+    with pytest.raises(InvalidInputError, match="after pseudonymisation"):
+        import_case_table(project, setup, pseudonyms={"Familie A": "Familie C"})
+    assert diff_tables(before, dump(project)) == []

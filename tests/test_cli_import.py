@@ -3,7 +3,9 @@
 import json
 
 from qda_app.cli import main
+from qda_app.formats.pseudonymise import read_pseudonym_csv
 from qda_app.formats.readers import read_document
+from qda_app.services import importing
 from tests.import_corpus import bad_files, good_files
 
 
@@ -89,3 +91,84 @@ def test_key_file_is_written_outside_the_project(capsys, location, tmp_path):
 def test_unknown_option_is_a_usage_error(capsys, location):
     code, _, _ = run(capsys, "import", location)
     assert code == 2
+
+
+def _family_file(folder, name: str, speaker: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(
+        f"{speaker}: Hallo\nInterviewer: Wie geht es, {speaker}?\n{speaker}: Gut.\n",
+        encoding="utf-8",
+    )
+
+
+def test_case_table_is_pseudonymised_with_the_documents(capsys, location, tmp_path):
+    run(capsys, "init", location)
+    _family_file(tmp_path / "in", "Interview_Müller.txt", "Frau Müller")
+    mapping = tmp_path / "map.csv"
+    mapping.write_text("name,pseudonym\nMüller,Schmidt\n", encoding="utf-8")
+    table = tmp_path / "faelle.csv"
+    table.write_text(
+        "Dokument;Kontakt\nInterview_Müller.txt;Frau Müller\nMüller;Frau Müller\n", encoding="utf-8"
+    )
+    code, out, _ = run(
+        capsys, "import", location, tmp_path / "in", "--pseudonymise", mapping,
+        "--cases", table, "--json",
+    )  # fmt: skip
+    assert code == 0
+    cases = json.loads(out)["cases"]
+    assert "Müller" not in json.dumps(cases, ensure_ascii=False)
+    assert cases["links"] == [["Interview_Schmidt.txt", "Interview_Schmidt"]]
+    assert set(cases["cases_created"]) == {"Interview_Schmidt.txt", "Schmidt"}
+
+
+def test_key_file_that_exists_or_has_no_folder_stops_before_importing(capsys, location, tmp_path):
+    run(capsys, "init", location)
+    _family_file(tmp_path / "in", "gespraech.txt", "Anna Weber")
+    existing = tmp_path / "key.csv"
+    existing.write_text("earlier key\n", encoding="utf-8")
+    for key in (existing, tmp_path / "missing" / "key.csv"):
+        code, _, err = run(capsys, "import", location, tmp_path / "in", "--key-file", key)
+        assert code == 1
+        assert len(err.strip().splitlines()) == 1 and str(key) in err
+        _, out, _ = run(capsys, "docs", location, "--json")
+        assert json.loads(out) == []
+    assert existing.read_text(encoding="utf-8") == "earlier key\n"
+
+
+def test_an_interrupted_import_still_leaves_the_key_of_what_was_imported(
+    capsys, location, tmp_path, monkeypatch
+):
+    run(capsys, "init", location)
+    _family_file(tmp_path / "in", "a.txt", "Anna Weber")
+    _family_file(tmp_path / "in", "b.txt", "Ben Roth")
+    real_read = importing.read_document
+
+    def read_then_interrupt(data, name, *args):
+        if name == "b.txt":
+            raise KeyboardInterrupt
+        return real_read(data, name, *args)
+
+    monkeypatch.setattr(importing, "read_document", read_then_interrupt)
+    key = tmp_path / "key.csv"
+    code, _, _ = run(capsys, "import", location, tmp_path / "in", "--key-file", key)
+    assert code == 130
+    pairs = read_pseudonym_csv(key.read_bytes(), key.name)
+    assert set(pairs) == {"Anna Weber"}
+    _, shown, _ = run(capsys, "show", location, "a")
+    assert "Anna Weber" not in shown and pairs["Anna Weber"] in shown
+
+
+def test_pseudonymise_command_handles_letters_whose_case_folding_differs(
+    capsys, location, tmp_path
+):
+    run(capsys, "init", location)
+    source = tmp_path / "ilker.txt"
+    source.write_text("I: Wer ist ILKER?\nB: İlker ist mein Sohn.\n" * 2, encoding="utf-8")
+    run(capsys, "import", location, source)
+    mapping = tmp_path / "map.csv"
+    mapping.write_text("name,pseudonym\nİlker,Jan\n", encoding="utf-8")
+    code, _, err = run(capsys, "pseudonymise", location, "ilker", "--map", mapping)
+    assert code == 0 and "Traceback" not in err
+    _, shown, _ = run(capsys, "show", location, "ilker")
+    assert "Jan ist" in shown and "JAN?" in shown
+    assert "İlker" not in shown and "ILKER" not in shown

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 
 from qda_app.formats.errors import UnreadableFileError
 from qda_app.formats.pseudonymise import pseudonymise
@@ -10,6 +11,7 @@ from qda_app.formats.readers import read_document
 from qda_app.services.documents import document_text, list_documents
 from qda_app.services.importing import add_parsed_document, expand_paths, import_files
 from qda_app.services.project import redo, undo
+from qda_app.services.pseudonymisation import DOCUMENT_NAME_LIMIT
 from qda_app.services.transcripts import count_words, document_overviews, document_turns
 from tests.import_corpus import GOOD_TEXT, bad_files, good_files, ignored_files
 from tests.state import count, diff_tables, dump
@@ -120,12 +122,79 @@ def test_duplicates_against_the_project_and_within_a_batch(project, tmp_path):
     assert count(project, "document") == 2
 
 
+def _same_stem_files(folder: Path, stem: str, how_many: int) -> list[Path]:
+    """Files of one stem with different content, each in its own sub-folder."""
+    paths = []
+    for index in range(how_many):
+        path = folder / f"f{index}" / f"{stem}.txt"
+        path.parent.mkdir(parents=True)
+        path.write_text(f"I: Frage {index}\nB: Antwort\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
 def test_same_stem_with_other_content_gets_a_numbered_name(project, tmp_path):
-    for index, folder in enumerate(("x", "y", "z")):
-        (tmp_path / folder).mkdir()
-        (tmp_path / folder / "Familie.txt").write_text(f"I: Frage {index}\nB: Antwort\n")
-    summary = import_files(project, [tmp_path])
-    assert [d.name for d in summary.imported] == ["Familie", "Familie (2)", "Familie (3)"]
+    # One batch per file: a stem taken by an earlier import (not by this batch) is numbered.
+    names = [
+        import_files(project, [path]).imported[0].name
+        for path in _same_stem_files(tmp_path, "Familie", 3)
+    ]
+    assert names == ["Familie", "Familie (2)", "Familie (3)"]
+
+
+def test_generic_stems_in_family_folders_keep_the_family_in_the_name(project, tmp_path):
+    for family in ("1_Weber", "2_Müller"):
+        (tmp_path / family).mkdir()
+        (tmp_path / family / "transkript.txt").write_text(f"I: Frage\nB: {family}\n")
+    (tmp_path / "1_Weber" / "transkript.md").write_text("I: Noch eine Frage\n")
+    summary = import_files(project, [tmp_path], pseudonyms={"Müller": "Schmidt"})
+    assert [(Path(d.file).parent.name, d.name) for d in summary.imported] == [
+        ("1_Weber", "transkript"),
+        ("1_Weber", "transkript (2)"),  # same folder: the folder would not tell them apart
+        ("2_Müller", "2_Schmidt – transkript"),  # the folder name is pseudonymised too
+    ]
+
+
+def test_names_joined_by_underscores_are_pseudonymised_in_names_and_file_names(project, tmp_path):
+    path = tmp_path / "Familie_Müller" / "Interview_Müller.txt"
+    path.parent.mkdir()
+    path.write_text("I: Frage\nMüller_2: Antwort\nI: Und?\nMüller_2: Ja.\n", encoding="utf-8")
+    [imported] = import_files(project, [path], pseudonyms={"Müller": "Schmidt"}).imported
+    [overview] = document_overviews(project)
+    assert imported.name == overview.name == "Interview_Schmidt"
+    assert overview.source_name == "Interview_Schmidt.txt"
+    assert sorted(overview.speakers) == ["I", "Schmidt_2"]
+    assert "Müller" not in document_text(project, imported.document_id)
+
+
+def test_importing_a_taken_stem_again_costs_the_same_statements_every_time(project, tmp_path):
+    executed: list[str] = []
+
+    def note(_connection, _cursor, statement, *_args):
+        executed.append(statement)
+
+    statements = []
+    event.listen(project.engine, "before_cursor_execute", note)
+    try:
+        for path in _same_stem_files(tmp_path, "Familie", 6):
+            executed.clear()
+            import_files(project, [path])
+            statements.append(len(executed))
+    finally:
+        event.remove(project.engine, "before_cursor_execute", note)
+    assert len(set(statements[1:])) == 1, statements
+
+
+def test_long_folder_and_file_names_are_cut_to_the_name_column(project, tmp_path):
+    paths = _same_stem_files(tmp_path, "b" * 200, 3)
+    renamed = [path.parent.with_name(f"{index}" + "a" * 200) for index, path in enumerate(paths)]
+    for path, folder in zip(paths, renamed, strict=True):
+        path.parent.rename(folder)
+    summary = import_files(project, [folder / paths[0].name for folder in renamed])
+    names = [d.name for d in summary.imported]
+    assert len(names) == len(set(names)) == len(paths) and not summary.failed
+    assert all(len(name) <= DOCUMENT_NAME_LIMIT for name in names)
+    assert {d.name for d in list_documents(project)} == set(names)
 
 
 def test_pseudonyms_are_applied_before_anything_is_stored(project, tmp_path):
@@ -169,3 +238,14 @@ def test_add_parsed_document_refuses_the_same_bytes_twice(project, tmp_path):
     with pytest.raises(UnreadableFileError, match="already imported"):
         add_parsed_document(project, parsed, "Zweites")
     assert diff_tables(before, dump(project)) == []
+
+
+def test_proposed_pseudonyms_never_repeat_a_given_one(project, tmp_path):
+    path = tmp_path / "gespraech.txt"
+    path.write_text("Anna: Hallo\nBen: Hallo Anna\nCarla: Ich\n" * 2, encoding="utf-8")
+    given = {"Anna": "Person B"}
+    summary = import_files(project, [path], pseudonyms=given, propose_pseudonyms=True)
+    assert summary.pseudonyms["Anna"] == given["Anna"]
+    assert len(set(summary.pseudonyms.values())) == len(summary.pseudonyms) == 3
+    [imported] = summary.imported
+    assert imported.speakers == 3, "three people stay three speakers"

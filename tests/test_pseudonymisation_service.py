@@ -11,11 +11,16 @@ from qda_app.domain.errors import InvalidInputError
 from qda_app.domain.values import CodingOrigin
 from qda_app.formats.pseudonymise import pseudonymise, read_pseudonym_csv
 from qda_app.services import codes
-from qda_app.services.codings import NewCoding, add_codings_bulk, list_codings
-from qda_app.services.documents import add_document, document_text
+from qda_app.services.codings import NewCoding, add_coding, add_codings_bulk, list_codings
+from qda_app.services.documents import add_document, document_text, list_documents
 from qda_app.services.importing import import_files
+from qda_app.services.memos import add_memo, list_memos
 from qda_app.services.project import undo
-from qda_app.services.pseudonymisation import pseudonymise_document, write_key_file
+from qda_app.services.pseudonymisation import (
+    DOCUMENT_NAME_LIMIT,
+    pseudonymise_document,
+    write_key_file,
+)
 from qda_app.services.speakers import list_speakers
 from qda_app.services.transcripts import document_turns
 from tests.state import diff_tables, dump
@@ -154,3 +159,48 @@ def test_an_empty_mapping_is_refused(project, tmp_path):
     document_id = _document(project, tmp_path, "B: Hallo.")
     with pytest.raises(InvalidInputError):
         pseudonymise_document(project, document_id, {})
+
+
+def test_memos_of_the_document_and_its_codings_are_pseudonymised_and_undone(project, tmp_path):
+    document_id = _document(project, tmp_path, "B: Frau Müller hilft.\n")
+    text = document_text(project, document_id)
+    code_id = codes.add_code(project, "Hilfe").value.id
+    start = text.index("Müller")
+    coding = add_coding(
+        project, document_id, code_id, start, start + 6, memo="Müller_2 sagt das oft"
+    ).value
+    add_memo(project, "Müllers Lage", "Besuch bei Müller", document_id=document_id)
+    add_memo(project, "Frau Müller lacht", coding_id=coding.id)
+    unrelated = add_memo(project, "Müller im Projekt allgemein").value
+    project.history.clear()
+    before = dump(project)
+
+    pseudonymise_document(project, document_id, {"Müller": "Schmidt"})
+
+    [moved] = list_codings(project, document_id)
+    assert moved.memo == "Schmidt_2 sagt das oft"
+    memos = {m.id: (m.title, m.text) for m in list_memos(project)}
+    assert memos.pop(unrelated.id) == ("", "Müller im Projekt allgemein")
+    assert sorted(memos.values()) == [
+        ("", "Frau Schmidt lacht"),
+        ("Besuch bei Schmidt", "Schmidts Lage"),
+    ]
+    undo(project)
+    assert diff_tables(before, dump(project)) == []
+
+
+def test_a_taken_pseudonymised_name_gets_a_number_never_the_real_name(project, tmp_path):
+    add_document(project, "Interview Schmidt", "B: schon da")
+    document_id = add_document(project, "Interview Müller", "B: Müller hier").value.id
+    result = pseudonymise_document(project, document_id, {"Müller": "Schmidt"}).value
+    assert result.name == "Interview Schmidt (2)"
+    assert "Interview Müller" not in {d.name for d in list_documents(project)}
+
+
+def test_a_pseudonymised_name_longer_than_the_column_is_cut(project, tmp_path):
+    name = ("Müller " * 60)[:DOCUMENT_NAME_LIMIT].strip()
+    document_id = add_document(project, name, "B: Müller hier").value.id
+    result = pseudonymise_document(project, document_id, {"Müller": "Schmidt-Hoffmann"}).value
+    assert len(result.name) <= DOCUMENT_NAME_LIMIT
+    assert "Müller" not in result.name and result.name.startswith("Schmidt-Hoffmann")
+    assert [d.name for d in list_documents(project)] == [result.name]

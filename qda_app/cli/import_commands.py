@@ -5,6 +5,7 @@ import argparse
 import sys
 from dataclasses import asdict
 from pathlib import Path
+from typing import TextIO
 
 from qda_app.cli.output import print_json, print_table
 from qda_app.domain.errors import InvalidInputError, NotFoundError
@@ -15,7 +16,11 @@ from qda_app.services.case_import import import_case_table
 from qda_app.services.documents import find_document, list_documents
 from qda_app.services.importing import import_files
 from qda_app.services.project import Project, open_project
-from qda_app.services.pseudonymisation import pseudonymise_documents, write_key_file
+from qda_app.services.pseudonymisation import (
+    create_key_file,
+    finish_key_file,
+    pseudonymise_documents,
+)
 from qda_app.services.speakers import (
     find_speaker,
     list_speakers,
@@ -101,6 +106,20 @@ def _print_progress(done: int, total: int, status: str) -> None:
     print(f"[{done}/{total}] {status}", file=sys.stderr, flush=True)
 
 
+def _finish_key(stream: TextIO, key: dict[str, str]) -> None:
+    """Status on stderr: stdout may carry the JSON summary."""
+    if finish_key_file(stream, key):
+        print(
+            f"Pseudonym key written to {stream.name}; keep it apart from the project.",
+            file=sys.stderr,
+        )
+    else:
+        print(
+            "No named speakers found: nothing was pseudonymised, no key file written.",
+            file=sys.stderr,
+        )
+
+
 def _print_import(summary: ImportSummary, cases: CaseImportSummary | None) -> None:
     print(
         f"Imported {len(summary.imported)}, skipped {len(summary.skipped)} duplicates, "
@@ -122,28 +141,36 @@ def _print_import(summary: ImportSummary, cases: CaseImportSummary | None) -> No
 
 
 def run_import(args: argparse.Namespace) -> int:
-    if args.key_file is not None and args.key_file.exists():
-        raise InvalidInputError(f"{args.key_file} exists; choose another file for the key")
+    """Import, then link cases; the key file is claimed first and written whatever happens.
+
+    Creating the key file before the first document is stored means a key that cannot be
+    written stops the import before it starts, and writing it in `finally` means a failure
+    or Ctrl-C in the middle still leaves the key of every file imported so far.
+    """
     if args.case_key and args.cases is None:
         raise InvalidInputError("--case-key needs --cases TABLE")
     mapping = _read_map(args.pseudonymise) if args.pseudonymise else None
-    with open_project(args.project) as project:
-        summary = import_files(
-            project,
-            args.paths,
-            speaker_pattern=args.speaker_pattern,
-            pseudonyms=mapping,
-            propose_pseudonyms=args.key_file is not None and mapping is None,
-            progress=_print_progress,
-        )
-        cases = None
-        if args.cases is not None:
-            cases = import_case_table(project, args.cases, key_column=args.case_key).value
-    if args.key_file is not None and summary.pseudonyms:
-        write_key_file(args.key_file, summary.pseudonyms)
-        print(f"Pseudonym key written to {args.key_file}; keep it apart from the project.")
-    elif args.key_file is not None:
-        print("No named speakers found: nothing was pseudonymised, no key file written.")
+    key_stream = None if args.key_file is None else create_key_file(args.key_file)
+    key = dict(mapping or {})
+    try:
+        with open_project(args.project) as project:
+            summary = import_files(
+                project,
+                args.paths,
+                speaker_pattern=args.speaker_pattern,
+                pseudonyms=mapping,
+                propose_pseudonyms=args.key_file is not None and mapping is None,
+                progress=_print_progress,
+                key_grown=key.update,
+            )
+            cases = None
+            if args.cases is not None:
+                cases = import_case_table(
+                    project, args.cases, key_column=args.case_key, pseudonyms=summary.pseudonyms
+                ).value
+    finally:
+        if key_stream is not None:
+            _finish_key(key_stream, key)
     if args.json:
         data = {
             "imported": [asdict(d) for d in summary.imported],

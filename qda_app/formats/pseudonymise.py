@@ -7,10 +7,12 @@ pseudonym would reveal nothing useful and break the "covers the same words" prom
 """
 
 import re
+import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import count
 
 from qda_app.domain.errors import InvalidInputError
 from qda_app.domain.parsed import ParsedSpeaker
@@ -19,7 +21,11 @@ from qda_app.formats.errors import UnreadableFileError
 from qda_app.formats.transcript.labels import is_role_label
 
 # German genitive / family plural: "Müllers", "Müller's", and "Hans'" after s, x, z.
-_SUFFIX = r"(?P<suffix>s|'s|’s|'|’)?"
+_SUFFIX = r"(s|'s|’s|'|’)?"
+# A name stands alone when no letter or digit touches it. "_" is no letter: file names such as
+# "Interview_Müller" and labels such as "Müller_2" carry names too (`\w` would include "_").
+_NOT_AFTER_ALNUM = r"(?<![^\W_])"
+_NOT_BEFORE_ALNUM = r"(?![^\W_])"
 _SIBILANT_END = ("s", "ß", "x", "z")
 _CSV_HEADER_NAMES = frozenset({"name", "namen", "original", "klarname", "real", "person"})
 
@@ -91,34 +97,64 @@ def _cased(pseudonym: str, found: str, name: str) -> str | None:
     return pseudonym
 
 
+def _normalised(mapping: Mapping[str, str]) -> dict[str, str]:
+    """Names and pseudonyms in NFC, as the stored text is: a decomposed "Müller" (typed on a
+    Mac, or read from an NFD file name) must still find the name."""
+    names: dict[str, str] = {}
+    for raw_name, raw_pseudonym in mapping.items():
+        name = unicodedata.normalize("NFC", raw_name.strip())
+        pseudonym = unicodedata.normalize("NFC", raw_pseudonym.strip())
+        if not name:
+            continue
+        if not pseudonym:
+            raise InvalidInputError("every name needs a non-empty pseudonym")
+        if names.setdefault(name, pseudonym) != pseudonym:
+            raise InvalidInputError(f"the name {name!r} has two different pseudonyms")
+    return names
+
+
+def _name_pattern(names: Iterable[str]) -> re.Pattern[str]:
+    """One alternative per name, each with its own two groups (name, suffix).
+
+    Which name matched is read from the group numbers, never by looking the matched text up
+    again: case-insensitive matching and `casefold()` disagree for letters such as "İ", and
+    a lookup miss would crash on a real transcript.
+    """
+    alternatives = "|".join(
+        "(" + re.escape(name).replace(r"\ ", r"\s+") + ")" + _SUFFIX for name in names
+    )
+    return re.compile(rf"{_NOT_AFTER_ALNUM}(?:{alternatives}){_NOT_BEFORE_ALNUM}", re.IGNORECASE)
+
+
+def _with_suffix(new: str, suffix: str) -> str:
+    """ "Müllers" -> "Hans'": after a sibilant the genitive is an apostrophe."""
+    if suffix in ("s", "S") and new.endswith(
+        _SIBILANT_END + tuple(s.upper() for s in _SIBILANT_END)
+    ):
+        suffix = "'"
+    return new + suffix
+
+
 def pseudonymise(text: str, mapping: Mapping[str, str]) -> PseudonymisedText:
     """Replace every name of `mapping` (whole words, case-aware, with genitive s) in one pass."""
-    names = {name.strip(): pseudonym.strip() for name, pseudonym in mapping.items() if name.strip()}
-    if any(not pseudonym for pseudonym in names.values()):
-        raise InvalidInputError("every name needs a non-empty pseudonym")
+    names = _normalised(mapping)
     if not names:
         return PseudonymisedText(text, OffsetMap(()))
-    by_key = {name.casefold(): (name, pseudonym) for name, pseudonym in names.items()}
-    alternatives = "|".join(
-        re.escape(name).replace(r"\ ", r"\s+") for name in sorted(names, key=len, reverse=True)
-    )
-    pattern = re.compile(rf"(?<!\w)(?P<name>{alternatives}){_SUFFIX}(?!\w)", re.IGNORECASE)
+    ordered = sorted(names, key=len, reverse=True)  # the longest name wins
+    pattern = _name_pattern(ordered)
     pieces: list[str] = []
     replacements: list[Replacement] = []
     previous = 0
     position = 0
     for match in pattern.finditer(text):
-        found = match.group("name")
-        name, pseudonym = by_key[re.sub(r"\s+", " ", found).casefold()]
-        new = _cased(pseudonym, found, name)
+        # Groups come in pairs (name, suffix); the last one that matched tells the pair.
+        index = (match.lastindex or 1) - 1
+        name = ordered[index // 2]
+        found = match.group(index // 2 * 2 + 1)
+        new = _cased(names[name], found, name)
         if new is None:
             continue
-        suffix = match.group("suffix") or ""
-        if suffix in ("s", "S") and new.endswith(
-            _SIBILANT_END + tuple(s.upper() for s in _SIBILANT_END)
-        ):
-            suffix = "'"
-        new += suffix
+        new = _with_suffix(new, match.group(index // 2 * 2 + 2) or "")
         pieces.append(text[previous : match.start()])
         position += match.start() - previous
         replacements.append(Replacement(match.start(), match.end(), position, position + len(new)))
@@ -139,19 +175,33 @@ def _letters(index: int) -> str:
     return result
 
 
+def _free_pseudonyms(prefix: str, taken: Collection[str]) -> Iterator[str]:
+    """ "Person A", "Person B", ... leaving out those already given to someone else."""
+    for index in count():
+        candidate = f"{prefix} {_letters(index)}"
+        if candidate not in taken:
+            yield candidate
+
+
 def propose_pseudonyms(
-    speakers: Iterable[ParsedSpeaker | str], prefix: str = "Person"
+    speakers: Iterable[ParsedSpeaker | str],
+    prefix: str = "Person",
+    *,
+    taken: Collection[str] = (),
 ) -> dict[str, str]:
     """Deterministic pseudonyms ("Person A", ...) for speakers that are named, not role labels.
 
-    Role labels such as "I", "B1" or "Mutter" reveal nobody and stay as they are.
+    Role labels such as "I", "B1" or "Mutter" reveal nobody and stay as they are. Pseudonyms in
+    `taken` (already given by the user or earlier in a batch) are skipped: two people sharing
+    one pseudonym would merge them in every analysis.
     """
+    free = _free_pseudonyms(prefix, frozenset(taken))
     proposals: dict[str, str] = {}
     for speaker in speakers:
         label = speaker.label if isinstance(speaker, ParsedSpeaker) else speaker
         if label in proposals or is_role_label(label):
             continue
-        proposals[label] = f"{prefix} {_letters(len(proposals))}"
+        proposals[label] = next(free)
     return proposals
 
 

@@ -6,6 +6,7 @@ wrong value in row 40 does not leave 39 cases behind.
 """
 
 import json
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 from pathlib import Path, PurePath
@@ -24,6 +25,7 @@ from qda_app.formats.readers import SUPPORTED_EXTENSIONS
 from qda_app.services.cases import write_attribute_value
 from qda_app.services.lookup import clean_name
 from qda_app.services.project import Project, change
+from qda_app.services.pseudonymisation import pseudonymised_string
 from qda_app.store import models as m
 
 # Text and category columns hold the same kind of value; which one the reader infers depends
@@ -174,6 +176,46 @@ def apply_case_table(session: Session, table: CaseTable) -> CaseImportSummary:
     )
 
 
+def pseudonymised_table(table: CaseTable, mapping: Mapping[str, str]) -> CaseTable:
+    """The table as it would read with pseudonyms: keys, text values and category choices.
+
+    Planners key case tables by family name or by transcript file name; with the documents
+    pseudonymised at import, only pseudonymised keys find them again, and the real names
+    must not reach the project through the case table either.
+    """
+    if not mapping:
+        return table
+
+    def hidden(value: AttributeValue) -> AttributeValue:
+        return pseudonymised_string(value, mapping) if isinstance(value, str) else value
+
+    rows = tuple(
+        CaseRow(
+            pseudonymised_string(row.key, mapping), {n: hidden(v) for n, v in row.values.items()}
+        )
+        for row in table.rows
+    )
+    seen: dict[str, str] = {}
+    for old, new in zip(table.rows, rows, strict=True):
+        if seen.setdefault(new.key, old.key) != old.key:
+            raise InvalidInputError(
+                f"two cases become {new.key!r} after pseudonymisation; "
+                "give them distinct pseudonyms"
+            )
+    columns = tuple(
+        replace(
+            c, choices=tuple(dict.fromkeys(pseudonymised_string(x, mapping) for x in c.choices))
+        )
+        for c in table.columns
+    )
+    return replace(
+        table,
+        columns=columns,
+        rows=rows,
+        source_name=pseudonymised_string(table.source_name, mapping),
+    )
+
+
 def read_case_file(path: Path, key_column: str | None = None) -> CaseTable:
     try:
         data = path.read_bytes()
@@ -184,11 +226,19 @@ def read_case_file(path: Path, key_column: str | None = None) -> CaseTable:
 
 
 def import_case_table(
-    project: Project, path: Path, *, key_column: str | None = None
+    project: Project,
+    path: Path,
+    *,
+    key_column: str | None = None,
+    pseudonyms: Mapping[str, str] | None = None,
 ) -> Changed[CaseImportSummary]:
     """Create or update the cases of a table, set their typed attributes, link documents by
-    name or file name; all or nothing, one undo step."""
-    table = read_case_file(path, key_column)
+    name or file name; all or nothing, one undo step.
+
+    `pseudonyms` (the key the documents were imported with) is applied to case keys and text
+    values before anything is stored or matched.
+    """
+    table = pseudonymised_table(read_case_file(path, key_column), pseudonyms or {})
     with change(project, f"Import cases from {table.source_name}") as work:
         summary = apply_case_table(work.session, table)
     return Changed(summary, work.summary)

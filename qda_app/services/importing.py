@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, select
 
 from qda_app.domain.changes import Changed
 from qda_app.domain.clock import utc_now
@@ -29,20 +29,23 @@ from qda_app.formats.errors import UnreadableFileError
 from qda_app.formats.pseudonymise import propose_pseudonyms
 from qda_app.formats.readers import SUPPORTED_EXTENSIONS, read_document
 from qda_app.services.history import HistoryEntry
-from qda_app.services.lookup import clean_name
 from qda_app.services.project import Project, UnitOfWork, change, reading
-from qda_app.services.pseudonymisation import pseudonymise_parsed, pseudonymised_string
+from qda_app.services.pseudonymisation import (
+    SOURCE_NAME_LIMIT,
+    pseudonymise_parsed,
+    pseudonymised_string,
+    unique_document_name,
+)
 from qda_app.services.transcripts import count_words
 from qda_app.store import models as m
 from qda_app.store.bulk import insert_rows, reserve_ids
 
 Progress = Callable[[int, int, str], None]
 Cancelled = Callable[[], bool]
+KeyGrown = Callable[[Mapping[str, str]], None]
 
 # Column widths of the store; PostgreSQL enforces them, so longer values are cut here.
-NAME_LIMIT = 290
 LABEL_LIMIT = 200
-SOURCE_LIMIT = 500
 _TURN_COLUMNS = ("id", "document_id", "speaker_id", "start", "text_start", "end", "timestamp_ms")
 _SPEAKER_COLUMNS = ("id", "document_id", "label", "name", "is_interviewer")
 _DOCUMENT_COLUMNS = (
@@ -90,17 +93,6 @@ def _existing_duplicate(connection: Connection, sha256: str) -> str | None:
     return connection.execute(query.limit(1)).scalar()
 
 
-def _unique_name(connection: Connection, base: str) -> str:
-    """`base`, or `base (2)`, `base (3)`, ...: re-imports of renamed copies keep both."""
-    base = clean_name(base, "document")[:NAME_LIMIT]
-    candidate, number = base, 1
-    query = select(m.Document.id).where(m.Document.name == bindparam("name"))
-    while connection.execute(query, {"name": candidate}).scalar() is not None:
-        number += 1
-        candidate = f"{base} ({number})"
-    return candidate
-
-
 def _insert(work: UnitOfWork, table_name: str, columns: Sequence[str], rows: list[Row]) -> None:
     """Bulk insert recorded for undo: the ORM would cost more than the whole file's parsing."""
     table = m.Base.metadata.tables[table_name]
@@ -138,14 +130,14 @@ def _store_parsed(work: UnitOfWork, parsed: ParsedDocument, name: str) -> Import
     if existing is not None:
         raise _Duplicate(existing)
     [document_id] = _ids(work, "document", 1)
-    unique = _unique_name(connection, name)
+    unique = unique_document_name(connection, name)
     document = (
         document_id,
         new_guid(),
         unique,
         len(parsed.text),
         parsed.sha256,
-        parsed.source_name[:SOURCE_LIMIT] or None,
+        parsed.source_name[:SOURCE_NAME_LIMIT] or None,
         utc_now(),
         parsed.text,
     )
@@ -204,14 +196,37 @@ class _Batch:
     imported: list[ImportedDocument]
     skipped: list[SkippedDuplicate]
     failed: list[FailedFile]
+    key_grown: KeyGrown | None = None
     undo_entries: list[HistoryEntry] = field(default_factory=list)
+    # The folder of the file that got each plain (pseudonymised) stem as its name.
+    folder_of_stem: dict[str, Path] = field(default_factory=dict)
 
     def pseudonyms_for(self, parsed: ParsedDocument) -> dict[str, str]:
-        """With `propose`, named speakers get "Person A", "Person B", ... across the batch."""
+        """With `propose`, named speakers get "Person A", "Person B", ... across the batch,
+        never a pseudonym that someone else already has. The key grows before the file is
+        stored, so an interruption cannot leave a stored pseudonym without its key."""
         if self.propose:
-            proposals = propose_pseudonyms([*self.mapping, *(s.label for s in parsed.speakers)])
-            self.mapping.update({k: v for k, v in proposals.items() if k not in self.mapping})
+            new = [s.label for s in parsed.speakers if s.label not in self.mapping]
+            proposals = propose_pseudonyms(new, taken=set(self.mapping.values()))
+            if proposals:
+                self.mapping.update(proposals)
+                if self.key_grown is not None:
+                    self.key_grown(proposals)
         return self.mapping
+
+    def document_name(self, path: Path, mapping: Mapping[str, str]) -> str:
+        """The file's stem; a stem that another folder's file of this batch already got
+        (every family folder holding "transkript.txt") is prefixed by its folder, so the
+        family stays visible. Pseudonymised, because folders are named after families too."""
+        stem = pseudonymised_string(path.stem, mapping)
+        first = self.folder_of_stem.get(stem)
+        if first is None or first == path.parent or not path.parent.name:
+            return stem
+        return pseudonymised_string(f"{path.parent.name} – {path.stem}", mapping)
+
+    def stored(self, path: Path, mapping: Mapping[str, str]) -> None:
+        """Only an imported file claims its stem: a failed one must not push others aside."""
+        self.folder_of_stem.setdefault(pseudonymised_string(path.stem, mapping), path.parent)
 
 
 def _read(path: Path) -> tuple[bytes, str]:
@@ -234,7 +249,7 @@ def _import_one(project: Project, path: Path, batch: _Batch, speaker_pattern: st
         mapping = batch.pseudonyms_for(parsed)
         parsed = pseudonymise_parsed(parsed, mapping)
         with change(project, f"Import {path.name}", collect=batch.undo_entries) as work:
-            imported = _store_parsed(work, parsed, pseudonymised_string(path.stem, mapping))
+            imported = _store_parsed(work, parsed, batch.document_name(path, mapping))
     except _Duplicate as duplicate:
         batch.known[digest] = duplicate.existing
         batch.skipped.append(SkippedDuplicate(label, duplicate.existing))
@@ -247,6 +262,7 @@ def _import_one(project: Project, path: Path, batch: _Batch, speaker_pattern: st
         reason = one_line(f"cannot be read ({type(error).__name__}: {error})")
     else:
         imported = replace(imported, file=label)
+        batch.stored(path, mapping)
         batch.imported.append(imported)
         batch.known[digest] = imported.name
         return (
@@ -266,16 +282,19 @@ def import_files(
     propose_pseudonyms: bool = False,
     progress: Progress | None = None,
     is_cancelled: Cancelled | None = None,
+    key_grown: KeyGrown | None = None,
 ) -> ImportSummary:
     """Import files and folders; each file whole or not at all, the batch one undo step.
 
     `progress(done, total, status)` is called after every file with a one-line status;
     `is_cancelled()` is asked before every file, so a cancel keeps the finished files.
+    `key_grown(new_pairs)` receives proposed name -> pseudonym pairs before the first file
+    using them is stored: a caller writing the key keeps it even if the batch is interrupted.
     """
     files = expand_paths(paths)
     with reading(project) as session:
         known = dict(session.execute(select(m.Document.sha256, m.Document.name)).all())
-    batch = _Batch(dict(pseudonyms or {}), propose_pseudonyms, known, [], [], [])
+    batch = _Batch(dict(pseudonyms or {}), propose_pseudonyms, known, [], [], [], key_grown)
     cancelled = False
     try:
         for done, path in enumerate(files, start=1):

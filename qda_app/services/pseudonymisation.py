@@ -7,19 +7,28 @@ team or a planner); `write_key_file` writes it only where the user chooses.
 import csv
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from itertools import count
 from pathlib import Path
+from typing import TextIO
 
-from sqlalchemy import select
+from sqlalchemy import Connection, or_, select
 from sqlalchemy.orm import Session
 
 from qda_app.domain.changes import Changed
-from qda_app.domain.errors import InvalidInputError
+from qda_app.domain.errors import InvalidInputError, NotFoundError
 from qda_app.domain.parsed import ParsedDocument
 from qda_app.formats.pseudonymise import OffsetMap, pseudonymise
-from qda_app.services.lookup import get_row
+from qda_app.services.lookup import clean_name
 from qda_app.services.project import Project, change
 from qda_app.services.speakers import merge_speakers_in_session
 from qda_app.store import models as m
+
+# Column widths of the store: PostgreSQL refuses longer values (SQLite would keep them), and a
+# pseudonym or a folder name can make a name longer than the file name it came from.
+DOCUMENT_NAME_LIMIT: int = m.Document.__table__.c.name.type.length
+SOURCE_NAME_LIMIT: int = m.Document.__table__.c.source_name.type.length
+_MEMO_TITLE_LIMIT: int = m.Memo.__table__.c.title.type.length
+_LARGEST_NUMBER = 10**9  # far beyond any project: only bounds the name's shared prefix
 
 
 @dataclass(frozen=True)
@@ -72,20 +81,86 @@ def pseudonymise_parsed(parsed: ParsedDocument, mapping: Mapping[str, str]) -> P
     )
 
 
+def _numbered(base: str, number: int) -> str:
+    """`base` (number 1) or `base (n)`, cut so that the number always fits into the column."""
+    suffix = "" if number == 1 else f" ({number})"
+    return base[: DOCUMENT_NAME_LIMIT - len(suffix)].rstrip() + suffix
+
+
+def _like_literal(value: str) -> str:
+    """A LIKE pattern matching `value` literally: "_" and "%" are common in file names."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def unique_document_name(db: Session | Connection, base: str) -> str:
+    """`base`, or `base (2)`, `base (3)`, ...: re-imports of renamed copies keep both, and a
+    pseudonymised name never falls back to the real one because its pseudonym is taken.
+
+    One query fetches every name that could collide (the base and its numbered forms), so
+    importing the thousandth file of one stem costs what the first did. Long names are cut
+    to the column instead of failing on PostgreSQL.
+    """
+    base = clean_name(" ".join(base.split())[:DOCUMENT_NAME_LIMIT], "document")
+    largest = _numbered(base, _LARGEST_NUMBER)
+    shared = largest[: len(largest) - len(f" ({_LARGEST_NUMBER})")]
+    pattern = _like_literal(shared) + (" (%)" if shared == base else "%")
+    query = select(m.Document.name).where(
+        or_(m.Document.name == base, m.Document.name.like(pattern, escape="\\"))
+    )
+    taken = set(db.execute(query).scalars())
+    candidates = (_numbered(base, number) for number in count(1))
+    return next(name for name in candidates if name not in taken)
+
+
+def _write_key_rows(stream: TextIO, mapping: Mapping[str, str]) -> None:
+    writer = csv.writer(stream)
+    writer.writerow(["name", "pseudonym"])
+    writer.writerows(sorted(mapping.items(), key=lambda item: item[0].casefold()))
+
+
+def create_key_file(path: Path) -> TextIO:
+    """Create the key file before anything is imported, refusing an existing one.
+
+    An existing file may be the only key to earlier imports, and finding out after the import
+    that the key cannot be written would leave pseudonyms nobody can resolve. The file is
+    created exclusively (no race with another program); `finish_key_file` fills it.
+    """
+    try:
+        return path.open("x", encoding="utf-8-sig", newline="")
+    except FileExistsError:
+        raise InvalidInputError(
+            f"{path} exists; choose another file for the pseudonym key"
+        ) from None
+    except FileNotFoundError:
+        raise InvalidInputError(f"the folder of the key file {path} does not exist") from None
+    except OSError as error:
+        raise InvalidInputError(f"cannot create the key file {path}: {error.strerror}") from None
+
+
+def finish_key_file(stream: TextIO, mapping: Mapping[str, str]) -> bool:
+    """Write the key into a file from `create_key_file` and close it; with an empty key the
+    empty file is removed again. Returns whether a key was written."""
+    path = Path(stream.name)
+    try:
+        if mapping:
+            _write_key_rows(stream, mapping)
+    except OSError as error:
+        raise InvalidInputError(f"cannot write the key file {path}: {error.strerror}") from error
+    finally:
+        stream.close()
+    if not mapping:
+        path.unlink(missing_ok=True)
+    return bool(mapping)
+
+
 def write_key_file(path: Path, mapping: Mapping[str, str], *, overwrite: bool = False) -> Path:
     """Write `name,pseudonym` rows (UTF-8 with BOM so a German Excel opens it correctly).
 
     An existing file is kept unless `overwrite`: it may be the only key to earlier imports.
     """
-    if path.exists() and not overwrite:
-        raise InvalidInputError(f"{path} exists; choose another file for the pseudonym key")
-    try:
-        with path.open("w", encoding="utf-8-sig", newline="") as stream:
-            writer = csv.writer(stream)
-            writer.writerow(["name", "pseudonym"])
-            writer.writerows(sorted(mapping.items(), key=lambda item: item[0].casefold()))
-    except OSError as error:
-        raise InvalidInputError(f"cannot write the key file {path}: {error.strerror}") from error
+    if overwrite:
+        path.unlink(missing_ok=True)
+    finish_key_file(create_key_file(path), mapping)
     return path
 
 
@@ -113,6 +188,8 @@ def _move_codings(session: Session, document_id: int, offsets: OffsetMap) -> tup
         keeper = keepers.setdefault(key, coding)
         if keeper is coding:
             continue
+        if coding.memo and coding.memo != keeper.memo:  # the user's note must not vanish
+            keeper.memo = "\n\n".join(filter(None, [keeper.memo, coding.memo]))
         for memo in session.scalars(select(m.Memo).where(m.Memo.coding_id == coding.id)):
             memo.coding_id = keeper.id
         session.flush()
@@ -169,10 +246,32 @@ def _pseudonymise_speakers(session: Session, document_id: int, mapping: Mapping[
     session.flush()
 
 
+def _pseudonymise_memos(session: Session, document_id: int, mapping: Mapping[str, str]) -> None:
+    """Memos quote and name the family as often as the transcript does."""
+    for coding in session.scalars(
+        select(m.Coding).where(m.Coding.document_id == document_id, m.Coding.memo.is_not(None))
+    ):
+        memo_text = pseudonymised_string(coding.memo or "", mapping)
+        if memo_text != coding.memo:
+            coding.memo = memo_text
+    codings = select(m.Coding.id).where(m.Coding.document_id == document_id)
+    for memo in session.scalars(
+        select(m.Memo).where(or_(m.Memo.document_id == document_id, m.Memo.coding_id.in_(codings)))
+    ):
+        title = pseudonymised_string(memo.title, mapping)[:_MEMO_TITLE_LIMIT]
+        text = pseudonymised_string(memo.text, mapping)
+        if (title, text) != (memo.title, memo.text):
+            memo.title, memo.text = title, text
+    session.flush()
+
+
 def pseudonymise_in_session(
     session: Session, document: m.Document, mapping: Mapping[str, str]
 ) -> PseudonymisationResult:
     """Replace names in one document and move every span, in the caller's transaction.
+
+    The caller must hold the document row locked (`lock_documents`), or a coding added by a
+    teammate between reading the spans and writing the new text would keep old offsets.
 
     The coding trigger checks `end <= text_length` on every coding update: when the text
     grows the document is updated first, when it shrinks the spans are; undo reverses the
@@ -190,29 +289,51 @@ def pseudonymise_in_session(
         _set_text(document, result.text)
         session.flush()
     _pseudonymise_speakers(session, document.id, mapping)
+    _pseudonymise_memos(session, document.id, mapping)
     if document.source_name:
-        document.source_name = pseudonymised_string(document.source_name, mapping)
+        source_name = pseudonymised_string(document.source_name, mapping)
+        if source_name != document.source_name:
+            document.source_name = source_name[:SOURCE_NAME_LIMIT]
     new_name = pseudonymised_string(document.name, mapping)
     if new_name != document.name:
-        taken = session.scalar(select(m.Document.id).where(m.Document.name == new_name))
-        if taken is None:
-            document.name = new_name
+        document.name = unique_document_name(session, new_name)
     session.flush()
     return PseudonymisationResult(
         document.id, document.name, len(offsets.replacements), moved, merged
     )
 
 
+def lock_documents(session: Session, document_ids: list[int]) -> dict[int, m.Document]:
+    """Load and lock the documents (FOR UPDATE on PostgreSQL) for the rest of the transaction.
+
+    A concurrent coding insert needs a share lock on its document, so it waits until the new
+    text and the moved spans are committed. Locks are taken in id order, in one statement, so
+    two pseudonymisations of overlapping documents cannot deadlock.
+    """
+    rows = session.scalars(
+        select(m.Document)
+        .where(m.Document.id.in_(document_ids))
+        .order_by(m.Document.id)
+        .with_for_update()
+    ).all()
+    documents = {row.id: row for row in rows}
+    missing = [i for i in document_ids if i not in documents]
+    if missing:
+        raise NotFoundError(f"no document with id {missing[0]}")
+    return documents
+
+
 def pseudonymise_documents(
     project: Project, document_ids: list[int], mapping: Mapping[str, str]
 ) -> Changed[list[PseudonymisationResult]]:
-    """Pseudonymise documents (codings, turns, suggestions follow) as one undoable step."""
+    """Pseudonymise documents (codings, turns, suggestions, memos follow) as one undoable step."""
     if not mapping:
         raise InvalidInputError("the pseudonym list is empty")
     outcomes = []
     with change(project, f"Pseudonymise {len(document_ids)} documents") as work:
+        documents = lock_documents(work.session, document_ids)
         for document_id in document_ids:
-            document = get_row(work.session, m.Document, document_id)
+            document = documents[document_id]
             if len(document_ids) == 1:
                 work.description = f"Pseudonymise {document.name}"
             outcomes.append(pseudonymise_in_session(work.session, document, mapping))

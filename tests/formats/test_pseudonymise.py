@@ -1,3 +1,5 @@
+import unicodedata
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -132,3 +134,42 @@ def test_read_pseudonym_csv_in_the_usual_shapes(data):
 def test_bad_pseudonym_csv(data, message):
     with pytest.raises(UnreadableFileError, match=message):
         read_pseudonym_csv(data, "map.csv")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Interview_Müller", "Interview_Schmidt"),
+        ("Müller_2: Ja.", "Schmidt_2: Ja."),
+        ("Akte_Müllers_alt", "Akte_Schmidts_alt"),
+        ("Müller2 und Müllerin", "Müller2 und Müllerin"),  # a letter or digit touches: no name
+    ],
+)
+def test_underscore_is_a_boundary_but_letters_and_digits_are_not(text, expected):
+    assert pseudonymise(text, {"Müller": "Schmidt"}).text == expected
+
+
+def test_names_whose_case_folding_differs_from_case_insensitive_matching():
+    mapping = {"İlker": "Jan", "Anna": "Eva"}
+    text = "İlker, ILKER und İlkers Schwester Anna"
+    assert pseudonymise(text, mapping).text == "Jan, JAN und Jans Schwester Eva"
+
+
+def test_decomposed_names_and_pseudonyms_match_composed_text():
+    nfd = unicodedata.normalize("NFD", "Müller")
+    assert nfd != "Müller"
+    result = pseudonymise("Frau Müller kommt.", {nfd: unicodedata.normalize("NFD", "Jürgens")})
+    assert result.text == "Frau " + unicodedata.normalize("NFC", "Jürgens") + " kommt."
+
+
+def test_one_name_in_two_normal_forms_with_two_pseudonyms_is_refused():
+    nfd = unicodedata.normalize("NFD", "Müller")
+    with pytest.raises(InvalidInputError, match="two different pseudonyms"):
+        pseudonymise("Müller", {"Müller": "Schmidt", nfd: "Roth"})
+
+
+def test_proposals_skip_pseudonyms_that_are_already_given():
+    given_ = {"Anna": "Person B"}
+    proposals = propose_pseudonyms(["Ben", "Carla"], taken=given_.values())
+    assert set(proposals.values()).isdisjoint(given_.values())
+    assert len(set(proposals.values())) == len(proposals) == 2
