@@ -5,10 +5,10 @@ import pytest
 from qda_app.cli import main
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """Exit code, standard output and standard error of `qda ARGS...`."""
+def run(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
+    """Exit code, standard output and standard error of `qda ARGS...` (paths allowed)."""
     try:
-        code = main(list(args))
+        code = main([str(arg) for arg in args])
     except SystemExit as exit_:
         code = int(exit_.code or 0)
     captured = capsys.readouterr()

@@ -2,20 +2,11 @@
 
 import json
 
-from qda_app.cli import main
 from qda_app.formats.pseudonymise import read_pseudonym_csv
 from qda_app.formats.readers import read_document
 from qda_app.services import importing
+from tests.cli_run import run
 from tests.import_corpus import bad_files, good_files
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    try:
-        code = main([str(a) for a in args])
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_import_exit_codes_progress_and_json(capsys, location, tmp_path):
@@ -172,3 +163,18 @@ def test_pseudonymise_command_handles_letters_whose_case_folding_differs(
     _, shown, _ = run(capsys, "show", location, "ilker")
     assert "Jan ist" in shown and "JAN?" in shown
     assert "İlker" not in shown and "ILKER" not in shown
+
+
+def test_a_text_without_speakers_is_imported_as_paragraphs_and_the_user_is_told(
+    capsys, location, tmp_path
+):
+    run(capsys, "init", location)
+    plain = tmp_path / "notiz.txt"
+    plain.write_text("Ein Absatz ohne Sprecher.\n\nNoch einer: mit Doppelpunkt.\n")
+    code, out, err = run(capsys, "import", location, plain)
+    assert code == 0
+    assert "note" in out and "no speakers found" in out
+    assert "no speakers found" in err  # the progress line says it as well
+    code, out, _ = run(capsys, "docs", location, "--json")
+    [document] = json.loads(out)
+    assert document["turns"] == 2 and document["speakers"] == []

@@ -125,6 +125,9 @@ def _print_import(summary: ImportSummary, cases: CaseImportSummary | None) -> No
         f"Imported {len(summary.imported)}, skipped {len(summary.skipped)} duplicates, "
         f"failed {len(summary.failed)}" + (" (cancelled)" if summary.cancelled else "")
     )
+    for imported in summary.imported:
+        for note in imported.notes:
+            print(f"  note    {imported.file}: {note}")
     for skipped in summary.skipped:
         print(f"  skipped {skipped.file}: same file as {skipped.existing!r}")
     for failed in summary.failed:

@@ -17,6 +17,8 @@ class ImportedDocument:
     words: int
     turns: int
     speakers: int
+    notes: tuple[str, ...] = ()
+    """How the file was read, for the user to check (e.g. no speakers found: paragraphs)."""
 
 
 @dataclass(frozen=True)

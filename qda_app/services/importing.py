@@ -166,6 +166,7 @@ def _store_parsed(work: UnitOfWork, parsed: ParsedDocument, name: str) -> Import
         words=count_words(parsed.text),
         turns=len(turns),
         speakers=len(speakers),
+        notes=parsed.notes,
     )
 
 
@@ -265,9 +266,10 @@ def _import_one(project: Project, path: Path, batch: _Batch, speaker_pattern: st
         batch.stored(path, mapping)
         batch.imported.append(imported)
         batch.known[digest] = imported.name
+        notes = "".join(f"; {note}" for note in imported.notes)
         return (
             f"{label}: imported as {imported.name!r} "
-            f"({imported.words} words, {imported.turns} turns)"
+            f"({imported.words} words, {imported.turns} turns{notes})"
         )
     batch.failed.append(FailedFile(label, reason))
     return f"{label}: failed, {reason}"
