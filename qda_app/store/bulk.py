@@ -30,7 +30,9 @@ def reserve_ids(connection: Connection, table: Table, count: int) -> list[int]:
         statement = text(
             "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"
         )
-        return list(connection.execute(statement, {"table": table.name, "n": count}).scalars())
+        # pg_get_serial_sequence parses its argument as SQL: quote reserved names like "case".
+        quoted = connection.dialect.identifier_preparer.quote(table.name)
+        return list(connection.execute(statement, {"table": quoted, "n": count}).scalars())
     high_water = connection.execute(
         text("SELECT seq FROM sqlite_sequence WHERE name = :table"), {"table": table.name}
     ).scalar()
