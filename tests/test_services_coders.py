@@ -35,7 +35,7 @@ def test_use_coder_creates_once_and_selects(project):
     assert second == first
     assert project.coder_id == first.id
     assert count(project, "coder") == 2
-    assert len(project.history) == 1  # only the first use created a coder
+    assert len(project.history) == 0  # choosing who codes is not an undo step
 
 
 def test_rename_coder(project):
@@ -55,3 +55,20 @@ def test_current_coder_required(project):
     project.coder_id = None
     with pytest.raises(InvalidInputError):
         coders.current_coder_id(project)
+
+
+def test_choosing_the_coder_is_not_an_undo_step(project):
+    from qda_app.services import codes, codings, documents
+    from qda_app.services.project import undo
+
+    document = documents.add_document(project, "Gespräch", "Die Miete ist hoch.").value
+    code = codes.add_code(project, "Wohnen").value
+    coders.use_coder(project, "Neue Kollegin")
+    while project.history.can_undo:
+        undo(project)
+    assert coders.find_coder(project, "Neue Kollegin") is not None
+    assert documents.list_documents(project) == []
+    document = documents.add_document(project, "Gespräch", "Die Miete ist hoch.").value
+    code = codes.add_code(project, "Wohnen").value
+    codings.add_coding(project, document.id, code.id, 4, 9)
+    assert codings.coding_rows(project)[0].coder == "Neue Kollegin"

@@ -11,9 +11,10 @@ from qda_app.services.snapshots import coder_info
 from qda_app.store import models as m
 
 
-def add_coder(project: Project, name: str) -> Changed[CoderInfo]:
+def add_coder(project: Project, name: str, *, undoable: bool = True) -> Changed[CoderInfo]:
+    """Add a coder; `undoable=False` keeps it out of the history (see `use_coder`)."""
     name = clean_name(name, "coder")
-    with change(project, f"Add coder {name}") as work:
+    with change(project, f"Add coder {name}", collect=None if undoable else []) as work:
         if work.session.scalar(select(m.Coder).where(m.Coder.name == name)) is not None:
             raise InvalidInputError(f"a coder named {name!r} already exists")
         row = m.Coder(name=name)
@@ -42,8 +43,12 @@ def find_coder(project: Project, name: str) -> CoderInfo | None:
 
 
 def use_coder(project: Project, name: str) -> CoderInfo:
-    """Make `name` the coder of this session's codings, creating the coder on first use."""
-    coder = find_coder(project, name) or add_coder(project, name).value
+    """Make `name` the coder of this session's codings, creating the coder on first use.
+
+    Choosing who codes is no edit of the project: Undo stepping back past it would delete
+    the coder this session still codes as, and the next coding would fail.
+    """
+    coder = find_coder(project, name) or add_coder(project, name, undoable=False).value
     project.coder_id = coder.id
     return coder
 

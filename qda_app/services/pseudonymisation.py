@@ -22,6 +22,7 @@ from qda_app.services.lookup import clean_name
 from qda_app.services.project import Project, change
 from qda_app.services.speakers import merge_speakers_in_session
 from qda_app.store import models as m
+from qda_app.store.row_changes import record_guard
 
 # Column widths of the store: PostgreSQL refuses longer values (SQLite would keep them), and a
 # pseudonym or a folder name can make a name longer than the file name it came from.
@@ -275,6 +276,7 @@ def pseudonymise_in_session(
     grows the document is updated first, when it shrinks the spans are; undo reverses the
     order, so the check holds in every intermediate state both ways.
     """
+    _guard_spans(session, document.id)
     result = pseudonymise(document.text, mapping)
     offsets = result.offsets
     grows = len(result.text) >= document.text_length
@@ -296,9 +298,16 @@ def pseudonymise_in_session(
     if new_name != document.name:
         document.name = unique_document_name(session, new_name)
     session.flush()
+    _guard_spans(session, document.id)
     return PseudonymisationResult(
         document.id, document.name, len(offsets.replacements), moved, merged
     )
+
+
+def _guard_spans(session: Session, document_id: int) -> None:
+    """Undo and redo of a text change must find exactly the spans it moved (see RowGuard)."""
+    for table in ("coding", "suggestion", "turn"):
+        record_guard(session, table, "document_id", document_id)
 
 
 def lock_documents(session: Session, document_ids: list[int]) -> dict[int, m.Document]:

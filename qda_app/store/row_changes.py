@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Table, and_, bindparam, delete, event, insert, update
+from sqlalchemy import Connection, Table, and_, bindparam, delete, event, insert, select, update
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.orm import Mapper, Session, object_session
 from sqlalchemy.orm.attributes import instance_state
@@ -56,7 +56,28 @@ class RowBatch:
         return RowBatch(kind, self.table, self.columns, self.rows)
 
 
-Change = RowOp | RowBatch
+@dataclass(frozen=True)
+class RowGuard:
+    """A check, not a change: the rows of `table` whose `column` equals `value` had exactly
+    these keys at this point of the transaction.
+
+    Row ops only check the rows they touch. A text change (pseudonymisation) moves every span
+    of a document; replaying it after a team member coded the document would leave their new
+    coding on the wrong words. A guard recorded before and after such a change makes undo and
+    redo refuse instead.
+    """
+
+    table: str
+    column: str
+    value: Any
+    keys: frozenset[Any]
+    kind: Literal["guard"] = "guard"
+
+    def inverse(self) -> "RowGuard":
+        return self
+
+
+Change = RowOp | RowBatch | RowGuard
 
 
 @dataclass
@@ -81,6 +102,30 @@ def is_refusal(error: DBAPIError) -> bool:
     return isinstance(error, IntegrityError | DataError) or (
         getattr(error.orig, "sqlstate", None) == "P0001"
     )
+
+
+def record_guard(session: Session, table_name: str, column: str, value: Any) -> None:
+    """Record which rows of `table_name` have `column == value` now (see RowGuard)."""
+    recorder = session.info.get(RECORDER_KEY)
+    if recorder is None:
+        return
+    table = _table(table_name)
+    [key] = table.primary_key.columns
+    session.flush()
+    keys = frozenset(session.execute(select(key).where(table.c[column] == value)).scalars())
+    recorder.ops.append(RowGuard(table_name, column, value, keys))
+
+
+def _check_guard(connection: Connection, guard: RowGuard) -> None:
+    table = _table(guard.table)
+    [key] = table.primary_key.columns
+    found = frozenset(
+        connection.execute(select(key).where(table.c[guard.column] == guard.value)).scalars()
+    )
+    if found != guard.keys:
+        raise UndoConflictError(
+            f"{guard.table} rows were added or removed since by someone else; nothing was undone"
+        )
 
 
 def attach_recorder(session: Session, recorder: Recorder) -> None:
@@ -245,6 +290,9 @@ def _batched_runs(ops: Sequence[Change]) -> Iterator[Change]:
 def apply_ops(connection: Connection, ops: Sequence[Change]) -> None:
     """Apply ops in order; raise UndoConflictError (caller rolls back) if a row has moved on."""
     for op in _batched_runs(ops):
+        if isinstance(op, RowGuard):
+            _check_guard(connection, op)
+            continue
         if isinstance(op, RowBatch):
             _apply_batch(connection, op)
             continue
@@ -276,6 +324,8 @@ def summarise(description: str, ops: Iterable[Change]) -> ChangeSummary:
     """Group the touched keys per table; a link table's key stays a tuple."""
     groups: dict[str, dict[str, list[object]]] = {"insert": {}, "update": {}, "delete": {}}
     for op in ops:
+        if isinstance(op, RowGuard):
+            continue
         keys = groups[op.kind].setdefault(op.table, [])
         if isinstance(op, RowBatch):
             keys.extend(row[0] for row in op.rows)
