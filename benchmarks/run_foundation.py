@@ -29,11 +29,11 @@ def machine() -> str:
     return f"{name}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
-def one_coding(folder: Path, repeats: int) -> tuple[float, float]:
-    """Median ms to add one committed coding via services, and via raw sqlite3 (same pragmas)."""
+def services_one_coding(location: str, repeats: int) -> float:
+    """Median ms to add one committed coding through the services, on a new project there."""
     import random
 
-    project = create_project(str(folder / "single.qda"))
+    project = create_project(location)
     use_coder(project, "Bench")
     text = transcript(random.Random(1), 5_000)
     document = documents.add_document(project, "Interview", text).value
@@ -44,7 +44,13 @@ def one_coding(folder: Path, repeats: int) -> tuple[float, float]:
         codings.add_coding(project, document.id, code.id, index, index + 20)
         times.append(time.perf_counter() - start)
     project.close()
+    return statistics.median(times) * 1000
 
+
+def one_coding(folder: Path, repeats: int) -> tuple[float, float]:
+    """Median ms to add one committed coding via services, and via raw sqlite3 (same pragmas)."""
+    service_ms = services_one_coding(str(folder / "single.qda"), repeats)
+    document_id, code_id = 1, 1  # the only document and code of that new project
     raw = sqlite3.connect(folder / "single.qda", isolation_level=None)
     for pragma in ("journal_mode = WAL", "synchronous = FULL", "foreign_keys = ON"):
         raw.execute(f"PRAGMA {pragma}")
@@ -55,12 +61,12 @@ def one_coding(folder: Path, repeats: int) -> tuple[float, float]:
         raw.execute(
             'INSERT INTO coding (guid, document_id, code_id, coder_id, start, "end", origin,'
             " created_at) VALUES (?, ?, ?, 1, ?, ?, 'manual', '2026-01-01 00:00:00.000000')",
-            (f"raw-{index}", document.id, code.id, index, index + 21),
+            (f"raw-{index}", document_id, code_id, index, index + 21),
         )
         raw.execute("COMMIT")
         raw_times.append(time.perf_counter() - start)
     raw.close()
-    return statistics.median(times) * 1000, statistics.median(raw_times) * 1000
+    return service_ms, statistics.median(raw_times) * 1000
 
 
 def raw_bulk_rates(path: Path, rows: int) -> dict[str, float]:
@@ -137,6 +143,11 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=SyntheticSpec.documents)
     parser.add_argument("--codings", type=int, default=SyntheticSpec.codings)
     parser.add_argument("--keep", type=Path, help="keep the synthetic project at this path")
+    parser.add_argument(
+        "--postgresql",
+        metavar="URL",
+        help="an EMPTY PostgreSQL database: also time one coding there (the team set-up)",
+    )
     args = parser.parse_args()
     spec = SyntheticSpec(documents=args.documents, codings=args.codings)
     print(f"machine: {machine()}")
@@ -147,6 +158,9 @@ def main() -> None:
             "add one coding, committed (median of 500): "
             f"services {service_ms:.3f} ms, raw sqlite3 {raw_ms:.3f} ms"
         )
+        if args.postgresql:
+            pg_ms = services_one_coding(args.postgresql, 500)
+            print(f"add one coding, committed, PostgreSQL on this machine: {pg_ms:.3f} ms")
 
         path = args.keep or folder / "synthetic.qda"
         project = create_project(str(path))
