@@ -20,6 +20,9 @@ definition that have no slot travel as headed sections other programs show as pl
 German headings (Einschlusskriterien:, Ausschlusskriterien:, Ankerbeispiele:, Schlüsselwörter:)
 are written for German codebooks and both languages are read back. A heading counts only at the
 start of the text or after a blank line, so a colon inside a definition rarely splits it.
+The keyword list ends at its first blank line and the text after it goes back to the definition,
+because a rule typed below the keywords ("Hinweis: Nur kodieren, wenn ...") is no keyword;
+`compose` then writes it with the definition, and from there the round trip is byte-stable.
 `parse(compose(x)) == x` holds when every part is stripped, keywords hold no `,`/`;`/newline,
 no anchor line starts with "- ", and no part has a heading line after a blank line
 (`survives_description` checks exactly this).
@@ -147,6 +150,14 @@ def parse(text: str) -> DefinitionParts:
     languages: list[str] = []
     previous_blank = True
     for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        blank = not line.strip()
+        if blank and current == "keywords" and sections["keywords"]:
+            # A keyword list is one paragraph: what follows ("Hinweis: Nur kodieren, wenn ...")
+            # is prose, which belongs to the definition, not to the keywords.
+            current = "description"
+            description = sections["description"]
+            while description and not description[-1].strip():
+                description.pop()  # one blank line (this one) parts the definition's paragraphs
         heading = _heading(line) if previous_blank else None
         if heading is not None:
             current, language, rest = heading
@@ -156,7 +167,7 @@ def parse(text: str) -> DefinitionParts:
                 sections[current].append(rest)
         else:
             sections[current].append(line)
-        previous_blank = not line.strip()
+        previous_blank = blank
     keywords = _KEYWORD_SPLIT.split("\n".join(sections["keywords"]))
     return DefinitionParts(
         description="\n".join(sections["description"]).strip(),

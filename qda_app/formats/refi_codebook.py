@@ -18,7 +18,7 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, TypeVar
 
-from qda_app.domain.codebook import Codebook, CodebookCode, CodeSet, palette_color
+from qda_app.domain.codebook import Codebook, CodebookCode, CodeSet, name_key, palette_color
 from qda_app.domain.errors import InvalidInputError
 from qda_app.domain.ids import new_guid, normalise_guid
 from qda_app.formats.codebook_text import DefinitionParts, compose, parse
@@ -148,6 +148,7 @@ class _Node:
     parts: DefinitionParts
     children: list[_Node] = field(default_factory=list)
     synthetic: bool = False  # a folder we made up for `Parent::Child` names
+    path: str = ""  # a made-up folder's `Parent::Child` path, which gives it its colour
 
 
 def _local(tag: object) -> str:
@@ -243,6 +244,15 @@ class _NameIndex:
     seen: int = 0  # siblings indexed so far
 
 
+def _folder_color(path: str) -> str:
+    """A made-up folder's colour, from its path alone.
+
+    Not from its position: a colleague's re-export with one code more would shift every folder
+    after it, and a merge would show each shifted folder as "definition changed: color".
+    """
+    return palette_color(zlib.crc32(name_key(path).encode("utf-8")))
+
+
 class _Reader:
     """One read: collects warnings and the GUID map that sets need."""
 
@@ -333,11 +343,10 @@ class _Reader:
                 self.place(result, node)
                 continue
             siblings = result
-            for folder_name in parts[:-1]:
-                folder = self.place(
-                    siblings,
-                    _Node(None, folder_name, None, False, DefinitionParts(), synthetic=True),
-                )
+            for depth, folder_name in enumerate(parts[:-1], start=1):
+                made_up = _Node(None, folder_name, None, False, DefinitionParts(), synthetic=True)
+                made_up.path = "::".join(parts[:depth])
+                folder = self.place(siblings, made_up)
                 siblings = folder.children
             node.name = parts[-1]
             self.place(siblings, node)
@@ -428,7 +437,7 @@ class _Reader:
         built: list[CodebookCode] = []
         for node in nodes:
             guid = self.guid(node)
-            color = palette_color(position[0]) if node.synthetic else self.color(node, position[0])
+            color = _folder_color(node.path) if node.synthetic else self.color(node, position[0])
             position[0] += 1
             built.append(
                 CodebookCode(

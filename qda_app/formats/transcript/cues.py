@@ -14,6 +14,8 @@ from qda_app.formats.text_normalise import normalise_text
 from qda_app.formats.transcript.detect import NO_SPEAKERS_NOTE, Detection
 from qda_app.formats.transcript.labels import LINE_HEAD, clean_label, hit_from_match, speaker_key
 
+_MIN_LABELLED = 2  # cues with the same label, or labelled cues in all
+
 
 @dataclass(frozen=True)
 class Cue:
@@ -24,21 +26,27 @@ class Cue:
     text: str
 
 
-def _split_label(text: str, pattern: re.Pattern[str] | None) -> tuple[str | None, str]:
+def _split_label(text: str, pattern: re.Pattern[str] | None) -> tuple[str | None, str, bool]:
+    """The label of a cue text, the text after it, and whether the label is only `tight`."""
     if pattern is not None:
         match = pattern.match(text)
         if match and match.group("speaker"):
-            return clean_label(match.group("speaker")), text[match.end() :].lstrip()
-        return None, text
+            return clean_label(match.group("speaker")), text[match.end() :].lstrip(), False
+        return None, text, False
     match = LINE_HEAD.match(text)
     hit = hit_from_match(match) if match else None
     if hit is None or hit.alone:
-        return None, text
-    return hit.label, text[hit.text_start :]
+        return None, text, False
+    return hit.label, text[hit.text_start :], hit.tight
 
 
 def _labelled(cues: list[Cue], speaker_pattern: str | None) -> list[Cue]:
-    """Take "Name: text" labels out of cue texts where the label recurs (Zoom's convention)."""
+    """Take "Name: text" labels out of cue texts (Zoom's convention).
+
+    Where most untagged cues open with a label, the file follows that convention and every
+    label counts, also a person's single remark; otherwise a label must recur. "B:text"
+    without a blank never counts on its own.
+    """
     pattern = None
     if speaker_pattern is not None:
         try:
@@ -47,16 +55,24 @@ def _labelled(cues: list[Cue], speaker_pattern: str | None) -> list[Cue]:
             raise InvalidInputError(f"the speaker pattern is not valid: {exc}") from exc
         if "speaker" not in pattern.groupindex:
             raise InvalidInputError("the speaker pattern needs a named group (?P<speaker>...)")
-    split = [
-        (cue, _split_label(cue.text, pattern) if cue.speaker is None else (cue.speaker, cue.text))
-        for cue in cues
-    ]
-    votes = Counter(speaker_key(label) for cue, (label, _) in split if label and not cue.speaker)
+    untagged = [cue for cue in cues if cue.speaker is None]
+    split = {id(cue): _split_label(cue.text, pattern) for cue in untagged}
+    votes = Counter(speaker_key(label) for label, _, tight in split.values() if label and not tight)
+    labelled = sum(votes.values())
+    if labelled >= _MIN_LABELLED and labelled * 2 > len(untagged):
+        accepted = set(votes)
+    else:
+        accepted = {key for key, count in votes.items() if count >= _MIN_LABELLED}
     result = []
-    for cue, (label, said) in split:
-        if label and not cue.speaker and pattern is None and votes[speaker_key(label)] < 2:
-            label, said = None, cue.text
-        result.append(Cue(cue.start_ms, label, said))
+    for cue in cues:
+        if cue.speaker is not None:
+            result.append(cue)
+            continue
+        label, said, _ = split[id(cue)]
+        if label and (pattern is not None or speaker_key(label) in accepted):
+            result.append(Cue(cue.start_ms, label, said))
+        else:
+            result.append(Cue(cue.start_ms, None, cue.text))
     return result
 
 

@@ -3,7 +3,9 @@
 Why a vote: a colon after a capitalised word at a line start is a speaker label in one file
 and a sentence ("Das Problem: wir haben kein Geld") in the next. A label counts only when
 it recurs at line starts, and a document needs two such labels (or one role label like
-"B:" or timestamps) before it is read as a conversation at all.
+"B:" or timestamps) before it is read as a conversation at all. Once it is one, weaker
+evidence joins in: a person's name said once ("Herr Yilmaz:"), "B:text" without a blank
+after an accepted label, and role words alone on their line ("Mutter") when that recurs.
 """
 
 import re
@@ -17,8 +19,9 @@ from qda_app.formats.transcript.labels import (
     LabelHit,
     clean_label,
     hit_from_match,
-    is_role_label,
+    is_role_based,
     legend_names,
+    personal_form,
     speaker_key,
 )
 from qda_app.formats.transcript.timecodes import leading_time_ms, parse_time_ms, trailing_time_ms
@@ -62,19 +65,68 @@ def _voted_hits(text: str, legend_spans: list[tuple[int, int]]) -> list[LabelHit
         for match in LINE_HEAD.finditer(text)
         if match.start() not in legend_starts and (hit := hit_from_match(match)) is not None
     ]
+    hits = _bare_hits_kept(hits)
+    # "B:Das" (no blank after the colon) never votes: it only joins a label accepted elsewhere,
+    # so "12:30" or a URL at a line start can never start a conversation.
+    voting = [hit for hit in hits if not hit.tight]
+    accepted = _accepted_keys(voting)
+    if accepted:
+        accepted |= _one_off_keys(voting, accepted)
+    return [hit for hit in hits if hit.key in accepted]
+
+
+def _bare_hits_kept(hits: list[LabelHit]) -> list[LabelHit]:
+    """Drop role words alone on their line unless they are a convention of the document.
+
+    "Mutter" above a paragraph is a label only when such lines recur and each has its own text
+    below (a list "Mutter / Vater / Kind" has none).
+    """
+    kept = [
+        hit
+        for index, hit in enumerate(hits)
+        if not hit.bare
+        or index + 1 == len(hits)
+        or hits[index + 1].line_start != hit.text_start + 1
+    ]
+    if sum(hit.bare for hit in kept) >= _MIN_REPEATS:
+        return kept
+    return [hit for hit in kept if not hit.bare]
+
+
+def _accepted_keys(hits: list[LabelHit]) -> set[str]:
     votes = Counter(hit.key for hit in hits)
     accepted = {key for key, count in votes.items() if count >= _MIN_REPEATS}
-    # Role labels ("I:", "B:") and labels with a time mark are strong enough to count once,
-    # as long as the document has at least one other label.
-    trusted = {hit.key for hit in hits if hit.time or is_role_label(hit.label)}
+    # Role labels ("I:", "B (Mutter):") and labels with a time mark are strong enough to count
+    # once, as long as the document has at least one other label.
+    trusted = {hit.key for hit in hits if hit.time or is_role_based(hit.label)}
     if len(accepted | trusted) >= 2:
         accepted |= trusted
     if len(accepted) == 1:
         (key,) = accepted
-        sample = next(hit for hit in hits if hit.key == key)
-        if not is_role_label(sample.label) and not any(h.time for h in hits if h.key == key):
-            accepted = set()
-    return [hit for hit in hits if hit.key in accepted]
+        if not any(
+            hit.time or (is_role_based(hit.label) and not hit.bare)
+            for hit in hits
+            if hit.key == key
+        ):
+            return set()
+    return accepted
+
+
+def _one_off_keys(hits: list[LabelHit], accepted: set[str]) -> set[str]:
+    """Labels said once that name a person, in a document already read as a conversation.
+
+    "Herr Yilmaz:" (a title and a name) always counts; "Ömer Kaya:" (capitalised words) only
+    when the accepted speakers are named that way too, because in an "I:/B:" transcript
+    "Letzte Woche:" is far likelier than a new person.
+    """
+    named = any(personal_form(hit.label) for hit in hits if hit.key in accepted)
+    return {
+        hit.key
+        for hit in hits
+        if hit.key not in accepted
+        and (form := personal_form(hit.label)) is not None
+        and (form == "title" or named)
+    }
 
 
 def _user_hits(text: str, pattern: str) -> list[LabelHit]:

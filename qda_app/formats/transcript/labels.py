@@ -11,8 +11,13 @@ from functools import lru_cache
 from qda_app.formats.transcript.timecodes import BRACKETED_TIME, LEAD_TIME, TIME_CORE
 from qda_app.formats.transcript.wordlists import NOT_A_LABEL, SENTENCE_START
 
-# One to four words, starting with a letter: "B1", "SPEAKER_00", "Frau Dr. Müller", "Interviewer 1".
-_NAME = r"[^\W\d_][\w.'’\-]*(?:[ ][\w.'’\-]+){0,3}"
+# A note in brackets after a label ("B (Mutter)", "Anna Müller (Jugendamt)"). It starts with a
+# letter so that "Anna (00:01:23):" stays a name with a time mark.
+_NOTE = r"[ ]?\([^\W\d_][^()\n]{0,39}\)"
+# One to four words, starting with a letter ("B1", "SPEAKER_00", "Frau Dr. Müller", "Interviewer
+# 1"), optionally followed by a bracketed note.
+_NAME = rf"[^\W\d_][\w.'’\-]*(?:[ ][\w.'’\-]+){{0,3}}(?:{_NOTE})?"
+_TRAILING_NOTE = re.compile(rf"{_NOTE}$")
 
 LINE_HEAD = re.compile(
     rf"""
@@ -24,7 +29,12 @@ LINE_HEAD = re.compile(
     (?:[ \t]*(?P<tt>{BRACKETED_TIME})|[ \t]+(?P<ot>{TIME_CORE})(?=[ \t]*$))?
     (?P<b3>\*\*|__)?
     (?:
-        [ \t]*(?P<colon>:)(?P<b4>\*\*|__)?(?=\s|$)[ \t]*(?:(?P<at>{BRACKETED_TIME})[ \t]*)?
+        [ \t]*(?P<colon>:)(?P<b4>\*\*|__)?
+        # "B:Das" (no blank after the colon) is marked `tight`: only a second pass may accept it.
+        # A letter must follow, so "12:30" and "https://" never match; "Lehrer:innen" is German
+        # gender-neutral spelling, not a label (but "B:in der Schule" is one).
+        (?:(?=\s|$)|(?P<tight>)(?=[^\W\d_])(?!(?<=[^\W\d_]{3}:)in(?:nen)?\b))
+        [ \t]*(?:(?P<at>{BRACKETED_TIME})[ \t]*)?
       | [ \t]*(?=$)
       | (?<=[\]\)*_\#])[ \t]+
     )
@@ -51,11 +61,17 @@ _ROLE = re.compile(
 
 
 _NOT_KEY = re.compile(r"[\W_]+")
+_TEXT_BELOW = re.compile(r"\n[ \t]*\S")
 
 
 @dataclass(frozen=True)
 class LabelHit:
-    """A label candidate at a line start, before the vote."""
+    """A label candidate at a line start, before the vote.
+
+    `tight` marks "B:text" (no blank after the colon), which never votes and only joins a label
+    accepted elsewhere; `bare` marks a role word alone on its line without a colon ("Mutter"
+    above the text), which counts only where such lines recur.
+    """
 
     key: str
     label: str
@@ -64,11 +80,17 @@ class LabelHit:
     text_start: int
     alone: bool
     time: str | None
+    tight: bool = False
+    bare: bool = False
 
 
 @lru_cache(maxsize=4096)
 def speaker_key(label: str) -> str:
-    """Identity of a label: case-folded letters and digits ("Interviewer 1" = "interviewer1")."""
+    """Identity of a label: case-folded letters and digits ("Interviewer 1" = "interviewer1").
+
+    A bracketed note is part of the identity: "B (Mutter)" and "B (Vater)" are two people
+    sharing a role letter, and only spacing and case are normalised ("b(mutter)" is the same).
+    """
     return _NOT_KEY.sub("", label.casefold())
 
 
@@ -77,23 +99,73 @@ def clean_label(label: str) -> str:
     return label.strip(" \t*_:.")
 
 
+@lru_cache(maxsize=4096)
+def split_note(label: str) -> tuple[str, str]:
+    """The label before its bracketed note, and the note ("" if none): "B (Mutter)" -> B, Mutter."""
+    match = _TRAILING_NOTE.search(label)
+    if match is None:
+        return label, ""
+    return label[: match.start()].rstrip(), match.group().strip(" ()")
+
+
 def is_role_label(label: str) -> bool:
-    """True for role labels (I, B2, Interviewerin, Mutter, SPEAKER_00), not personal names."""
+    """True for role labels (I, B2, Interviewerin, Mutter, SPEAKER_00), not personal names.
+
+    A label with a note ("B (Frau Yilmaz)") is no role label here, because the note may name
+    someone; `is_role_based` is the test for how strong a label is as speaker evidence.
+    """
     return _ROLE.fullmatch(label.strip()) is not None
+
+
+def is_role_based(label: str) -> bool:
+    """True for a role label, also with a note ("B (Mutter)"): strong evidence of a speaker."""
+    return is_role_label(split_note(label)[0])
+
+
+_TITLES = frozenset({"herr", "frau", "hr.", "fr.", "dr.", "prof.", "mr.", "mrs.", "ms."})
+
+
+def _is_name_word(word: str) -> bool:
+    letters = word.strip(".").replace("-", "").replace("'", "").replace("’", "")
+    return word[:1].isupper() and letters.isalpha() and not (len(letters) > 1 and word.isupper())
+
+
+@lru_cache(maxsize=4096)
+def personal_form(label: str) -> str | None:
+    """The personal shape of a label: "title" ("Frau Dr. Kaya"), "name" ("Ömer Kaya") or None.
+
+    Why: a person who speaks once gets no second vote, but such a label in a conversation is
+    a speaker far more often than a sentence; "Das Problem" is kept out by `looks_like_label`.
+    """
+    words = split_note(label)[0].split()
+    titles = 0
+    while titles < len(words) and words[titles].casefold() in _TITLES:
+        titles += 1
+    names = words[titles:]
+    if not 1 <= len(names) <= 3 or not all(_is_name_word(word) for word in names):
+        return None
+    if titles:
+        return "title"
+    return "name" if len(names) >= 2 else None
 
 
 @lru_cache(maxsize=4096)  # a transcript repeats the same few labels thousands of times
 def looks_like_label(label: str, bracketed: bool = False) -> bool:
     """Whether a short text can be a speaker label at all (before any vote)."""
-    words = label.split()
-    if not words or len(label) > 40 or label.endswith((".", "-", "'")):
+    base = split_note(label)[0]
+    words = base.split()
+    if not words or len(base) > 40 or base.endswith((".", "-", "'")):
         return False
-    if label.casefold() in NOT_A_LABEL or speaker_key(label) in NOT_A_LABEL:
+    if base.casefold() in NOT_A_LABEL or speaker_key(base) in NOT_A_LABEL:
         return False
     if bracketed and not label[0].isupper():
         return False  # "[lacht]", "[unv.]" are annotations
     # Upper-case labels ("SO:", "A:") are abbreviations, never the start of a sentence.
-    return label.isupper() or words[0].casefold() not in SENTENCE_START
+    return base.isupper() or words[0].casefold() not in SENTENCE_START
+
+
+def _text_below(match: re.Match[str]) -> bool:
+    return _TEXT_BELOW.match(match.string, match.end()) is not None
 
 
 def hit_from_match(match: re.Match[str]) -> LabelHit | None:
@@ -104,15 +176,24 @@ def hit_from_match(match: re.Match[str]) -> LabelHit | None:
     bold = group("b1") is not None or group("b2") is not None or group("b3") is not None
     times = group("lt") or group("tt") or group("ot") or group("at")
     alone = group("alone") is not None
+    bare = False
     if group("colon") is None:
         # Without a colon, a label needs a second sign: brackets, bold or a time mark; text on
-        # the same line is only allowed after brackets, bold or a bracketed time.
+        # the same line is only allowed after brackets, bold or a bracketed time. A role word
+        # alone on its line with text below is a `bare` candidate the vote treats with care.
         strong = bracketed or bold or group("lt") or group("tt") or group("ot")
-        if not strong or (not alone and not (bracketed or bold or group("tt"))):
+        if not strong:
+            bare = alone and is_role_label(clean_label(raw)) and _text_below(match)
+            if not bare:
+                return None
+        elif not alone and not (bracketed or bold or group("tt")):
             return None
     label = clean_label(raw)
     if not looks_like_label(label, bracketed):
         return None
+    base, note = split_note(label)
+    if note and speaker_key(note) in NOT_A_LABEL:
+        label = base  # "B (lacht):" is B, with an annotation
     line_start = match.start()
     start = line_start + len(match.group()) - len(match.group().lstrip(" \t"))
     return LabelHit(
@@ -123,6 +204,8 @@ def hit_from_match(match: re.Match[str]) -> LabelHit | None:
         text_start=match.end(),
         alone=alone,
         time=times,
+        tight=group("tight") is not None,
+        bare=bare,
     )
 
 
