@@ -117,3 +117,73 @@ def test_codes_search_merge_and_confirmed_delete_by_path(capsys, location):
         assert codes.list_codes(project) == [] and codings.list_codings(project) == []
     code, _, _ = run(capsys, "codes", location, "--merge", "A")
     assert code == 2
+
+
+def test_an_ambiguous_path_is_refused_and_a_guid_picks_the_code(capsys, location):
+    run(capsys, "init", location)
+    with open_project(location) as project:
+        arbeit = codes.add_code(project, "Arbeit").value
+        nested = codes.add_code(project, "Beruf", parent_id=arbeit.id).value
+        flat = codes.add_code(project, "Arbeit/Beruf").value  # MAXQDA allows "/" in names
+        codes.add_code(project, "Ziel")
+    for args in (
+        ["--delete", "arbeit/beruf", "--yes"],
+        ["--merge", "Arbeit/Beruf", "--into", "Ziel"],
+    ):
+        code, out, err = run(capsys, "codes", location, *args)
+        assert code == 1 and out == ""
+        assert f"ambiguous path {args[1]!r}: 2 codes;" in err and "GUID" in err
+    with open_project(location) as project:
+        assert len(codes.list_codes(project)) == 4
+    code, out, _ = run(capsys, "codes", location, "--delete", flat.guid)
+    assert code == 0 and "Deleted Arbeit/Beruf" in out
+    with open_project(location) as project:
+        assert {c.id for c in codes.list_codes(project)} >= {arbeit.id, nested.id}
+        assert flat.id not in {c.id for c in codes.list_codes(project)}
+
+
+def test_codes_search_json_has_the_documented_keys(capsys, location):
+    run(capsys, "init", location)
+    run(capsys, "codebook", "import", location, str(GERMAN))
+    code, out, _ = run(capsys, "codes", location, "--search", "wohn", "--json")
+    assert code == 0
+    hits = json.loads(out)
+    assert hits and all(set(hit) == {"path", "name", "guid", "found_in"} for hit in hits)
+    assert all("wohn" in hit["name"].casefold() and hit["found_in"] == "name" for hit in hits)
+    assert all(hit["path"].endswith(hit["name"]) for hit in hits)
+    code, _, err = run(capsys, "codes", location, "--delete", "X", "--json")
+    assert code == 2 and "--json goes with --search" in err
+
+
+def test_merge_json_reports_counts_and_conflicts_as_objects(capsys, location, tmp_path):
+    run(capsys, "init", location)
+    run(capsys, "codebook", "import", location, str(GERMAN))
+    with open_project(location) as project:
+        base = project_codebook(project)
+    first = base.codes[0]
+    changed = replace(first, description="Neu definiert")
+    path = tmp_path / "team.json"
+    path.write_bytes(
+        write_codebook_json(
+            replace(base, codes=(changed, *base.codes[1:], CodebookCode(new_guid(), "Neu")))
+        )
+    )
+    code, out, _ = run(capsys, "codebook", "merge", location, str(path), "--dry-run", "--json")
+    assert code == 0
+    report = json.loads(out)
+    assert set(report) == {"applied", "lines", "warnings", "counts", "conflicts"}
+    assert report["applied"] is False and "+ new: Neu" in report["lines"]
+    assert set(report["counts"]) == {
+        "added", "renamed", "moved", "updated", "kept", "unchanged", "only_here", "conflicts",
+    }  # fmt: skip
+    assert report["counts"]["added"] == 1 and report["counts"]["conflicts"] == 1
+    [conflict] = report["conflicts"]
+    assert set(conflict) == {
+        "kind", "path", "message", "incoming_guid", "current_guid", "changes",
+    }  # fmt: skip
+    assert conflict["kind"] == "definition changed" and conflict["current_guid"] == first.guid
+    assert conflict["changes"] == [
+        {"field": "description", "current": first.description, "incoming": "Neu definiert"}
+    ]
+    code, out, _ = run(capsys, "codebook", "merge", location, str(path), "--json")
+    assert code == 0 and json.loads(out)["applied"] is True

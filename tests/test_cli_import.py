@@ -1,12 +1,17 @@
 """`qda import`, `docs`, `show`, `speakers`, `pseudonymise` as a user runs them."""
 
 import json
+import sqlite3
 
+from sqlalchemy.exc import OperationalError
+
+from qda_app.cli import import_commands
 from qda_app.formats.pseudonymise import read_pseudonym_csv
 from qda_app.formats.readers import read_document
 from qda_app.services import importing
 from tests.cli_run import run
 from tests.import_corpus import bad_files, good_files
+from tests.test_import_files import locked_on_second_store
 
 
 def test_import_exit_codes_progress_and_json(capsys, location, tmp_path):
@@ -178,3 +183,86 @@ def test_a_text_without_speakers_is_imported_as_paragraphs_and_the_user_is_told(
     code, out, _ = run(capsys, "docs", location, "--json")
     [document] = json.loads(out)
     assert document["turns"] == 2 and document["speakers"] == []
+
+
+def test_show_json_lists_turns_with_the_documented_keys(capsys, location, tmp_path):
+    run(capsys, "init", location)
+    path = good_files(tmp_path)["subtitles"]
+    run(capsys, "import", location, path)
+    code, out, _ = run(capsys, "show", location, "subtitles", "--json")
+    assert code == 0
+    turns = json.loads(out)
+    parsed = read_document(path.read_bytes(), path.name)
+    assert [set(turn) for turn in turns] == [
+        {"speaker", "start", "text_start", "end", "timestamp_ms", "text"}
+    ] * len(parsed.turns)
+    assert [t["timestamp_ms"] for t in turns] == [t.timestamp_ms for t in parsed.turns]
+    assert [t["text"] for t in turns] == [parsed.text[t.text_start : t.end] for t in parsed.turns]
+    assert {t["speaker"] for t in turns} == {s.label for s in parsed.speakers}
+
+
+def test_a_database_failure_stops_the_import_with_one_message_and_the_summary(
+    capsys, location, tmp_path, monkeypatch
+):
+    run(capsys, "init", location)
+    good_files(tmp_path / "in")
+    locked_on_second_store(monkeypatch)
+    code, out, err = run(capsys, "import", location, tmp_path / "in", "--json")
+    assert code == 1 and "Traceback" not in err
+    summary = json.loads(out)
+    assert len(summary["imported"]) == 1 and summary["failed"] == []
+    assert summary["error"].startswith("database is locked (import stopped at ")
+    errors = [line for line in err.splitlines() if not line.startswith("[")]
+    assert errors == [f"qda: error: {summary['error']}"]
+    code, out, _ = run(capsys, "docs", location, "--json")
+    assert [d["name"] for d in json.loads(out)] == [summary["imported"][0]["name"]]
+
+
+def test_a_folder_without_supported_files_fails(capsys, location, tmp_path):
+    run(capsys, "init", location)
+    (tmp_path / "leer").mkdir()
+    code, out, err = run(capsys, "import", location, tmp_path / "leer")
+    assert code == 1 and out == ""
+    assert err.startswith(
+        f"qda: error: no supported files found in {tmp_path / 'leer'} (supported:"
+    )
+
+
+def test_an_unusable_case_table_stops_before_anything_is_imported(capsys, location, tmp_path):
+    run(capsys, "init", location)
+    _family_file(tmp_path / "in", "Familie A.txt", "Anna")
+    tables = {"leer.csv": "", "kopf.csv": "Dokument;Bezirk\n", "faelle.csv": "Dokument\nA\n"}
+    for name, content in tables.items():
+        (tmp_path / name).write_text(content, encoding="utf-8")
+    (tmp_path / "faelle.docx").write_bytes(good_files(tmp_path / "docx")["word"].read_bytes())
+    for table, extra in [
+        ("leer.csv", []), ("kopf.csv", []), ("faelle.docx", []),
+        ("faelle.csv", ["--case-key", "Bezirk"]),
+    ]:  # fmt: skip
+        code, out, err = run(
+            capsys, "import", location, tmp_path / "in", "--cases", tmp_path / table, *extra
+        )
+        assert code == 1 and out == "" and len(err.splitlines()) == 1, table
+        _, docs, _ = run(capsys, "docs", location, "--json")
+        assert json.loads(docs) == [], table
+
+
+def test_the_summary_is_printed_when_linking_cases_fails_after_the_import(
+    capsys, location, tmp_path, monkeypatch
+):
+    run(capsys, "init", location)
+    _family_file(tmp_path / "in", "Familie A.txt", "Anna")
+    table = tmp_path / "faelle.csv"
+    table.write_text("Dokument;Bezirk\nFamilie A;Nord\n", encoding="utf-8")
+
+    def disk_full(*_args, **_kwargs):
+        raise OperationalError("INSERT", {}, sqlite3.OperationalError("database or disk is full"))
+
+    monkeypatch.setattr(import_commands, "import_case_table", disk_full)
+    code, out, err = run(capsys, "import", location, tmp_path / "in", "--cases", table)
+    assert code == 1 and "Imported 1, skipped 0 duplicates, failed 0" in out
+    assert err.splitlines()[-1] == "qda: error: database or disk is full"
+    code, out, err = run(capsys, "import", location, tmp_path / "in", "--cases", table, "--json")
+    summary = json.loads(out)
+    assert code == 1 and summary["cases"] is None
+    assert summary["error"] == "database or disk is full" and len(summary["skipped"]) == 1

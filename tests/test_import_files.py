@@ -1,15 +1,24 @@
 """Batch import into a project: whole files or nothing, duplicates, cancel, one undo step."""
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
 
+from qda_app.domain.errors import InvalidInputError
 from qda_app.formats.errors import UnreadableFileError
 from qda_app.formats.pseudonymise import pseudonymise
 from qda_app.formats.readers import read_document
+from qda_app.services import importing
 from qda_app.services.documents import document_text, list_documents
-from qda_app.services.importing import add_parsed_document, expand_paths, import_files
+from qda_app.services.importing import (
+    ImportStoppedError,
+    add_parsed_document,
+    expand_paths,
+    import_files,
+)
 from qda_app.services.project import redo, undo
 from qda_app.services.pseudonymisation import DOCUMENT_NAME_LIMIT
 from qda_app.services.transcripts import count_words, document_overviews, document_turns
@@ -249,3 +258,47 @@ def test_proposed_pseudonyms_never_repeat_a_given_one(project, tmp_path):
     assert len(set(summary.pseudonyms.values())) == len(summary.pseudonyms) == 3
     [imported] = summary.imported
     assert imported.speakers == 3, "three people stay three speakers"
+
+
+def locked_on_second_store(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Make storing the second file fail as a locked database does; returns the names tried."""
+    real = importing._store_parsed
+    tried: list[str] = []
+
+    def store(work, parsed, name):
+        tried.append(name)
+        if len(tried) == 2:
+            raise OperationalError("INSERT", {}, sqlite3.OperationalError("database is locked"))
+        return real(work, parsed, name)
+
+    monkeypatch.setattr(importing, "_store_parsed", store)
+    return tried
+
+
+def test_a_database_failure_stops_the_batch_and_keeps_what_was_imported(
+    project, tmp_path, monkeypatch
+):
+    good_files(tmp_path)
+    tried = locked_on_second_store(monkeypatch)
+    with pytest.raises(ImportStoppedError) as stopped:
+        import_files(project, [tmp_path])
+    assert len(tried) == 2, "no file after the failure was tried"
+    message = str(stopped.value)
+    assert message.startswith("database is locked (import stopped at ") and "\n" not in message
+    assert "the 1 documents imported before it are kept" in message
+    summary = stopped.value.summary
+    assert len(summary.imported) == 1 and summary.failed == () and summary.skipped == ()
+    assert count(project, "document") == 1
+    assert project.history.undo_description == f"Import {summary.imported[0].name}"
+    undo(project)
+    assert count(project, "document") == 0
+
+
+def test_a_folder_without_supported_files_is_an_error(project, tmp_path):
+    ignored_files(tmp_path / "in")
+    (tmp_path / "in" / "tabelle.xyz").write_text("I: hallo\n", encoding="utf-8")
+    with pytest.raises(InvalidInputError) as error:
+        import_files(project, [good_files(tmp_path / "ok")["utf8"], tmp_path / "in"])
+    assert str(error.value).startswith(f"no supported files found in {tmp_path / 'in'} ")
+    assert "(supported: .txt, " in str(error.value)
+    assert count(project, "document") == 0, "checked before the first file is stored"

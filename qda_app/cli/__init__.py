@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from qda_app import __version__
-from qda_app.domain.errors import QdaError
+from qda_app.cli.output import failure_message
 
 EPILOG = """\
 PROJECT is a .qda file or a PostgreSQL URL (postgresql://user@host/db).
@@ -39,18 +39,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; every expected failure (see `failure_message`) ends as one
+    `qda: error:` line and exit 1, a bug keeps its traceback."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args))
-    except QdaError as error:
-        print(f"qda: error: {error}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         print("qda: interrupted; every finished step is saved", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as error:
+        message = failure_message(error, getattr(args, "project", None))
+        if message is None:
+            raise
+        print(f"qda: error: {message}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -1,8 +1,10 @@
 """`qda codebook list|export|import|merge`: the code tree as a shareable codebook file."""
 
 import argparse
+from dataclasses import asdict
 
 from qda_app.cli.output import print_json, print_table
+from qda_app.domain.errors import InvalidInputError
 from qda_app.services.codebooks import (
     MergeReport,
     export_codebook,
@@ -52,6 +54,9 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     merge.add_argument("project", help=_PROJECT_HELP)
     merge.add_argument("file", help="a .qdc, .qde, .qdpx or codebook .json file")
     merge.add_argument("--dry-run", action="store_true", help="show the plan, change nothing")
+    merge.add_argument(
+        "--json", action="store_true", help="print the report as one JSON object (see README)"
+    )
     _add_prefer(merge)
     merge.set_defaults(handler=run_merge)
 
@@ -102,7 +107,10 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     with open_project(args.project) as project:
-        codebook = export_codebook(project, args.file)
+        try:
+            codebook = export_codebook(project, args.file)
+        except OSError as error:  # it names the temporary file the export writes first
+            raise InvalidInputError(f"{args.file}: cannot be written ({error.strerror})") from error
     print(f"Wrote {codebook.code_count} codes to {args.file}")
     return 0
 
@@ -124,9 +132,44 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def merge_report_json(report: MergeReport) -> dict[str, object]:
+    """The merge report for scripts: the printed lines plus counts and conflicts as objects,
+    so a script can tell "nothing to do" from "conflicts left" without parsing lines."""
+    plan = report.plan
+    return {
+        "applied": report.applied,
+        "lines": list(report.lines),
+        "warnings": list(report.warnings),
+        "counts": {
+            "added": len(plan.added),
+            "renamed": len(plan.renamed),
+            "moved": len(plan.moved),
+            "updated": len(plan.updated),
+            "kept": len(plan.kept),
+            "unchanged": plan.unchanged,
+            "only_here": len(plan.only_here),
+            "conflicts": len(plan.conflicts),
+        },
+        "conflicts": [
+            {
+                "kind": conflict.kind.value,
+                "path": conflict.path,
+                "message": conflict.message,
+                "incoming_guid": conflict.incoming_guid,
+                "current_guid": conflict.current_guid,
+                "changes": [asdict(change) for change in conflict.changes],
+            }
+            for conflict in plan.conflicts
+        ],
+    }
+
+
 def run_merge(args: argparse.Namespace) -> int:
     with open_project(args.project) as project:
         report = merge_codebook(project, args.file, prefer=args.prefer, dry_run=args.dry_run)
+    if args.json:
+        print_json(merge_report_json(report))
+        return 0
     _print_report(report)
     if args.dry_run:
         print("Dry run: nothing was changed")

@@ -7,14 +7,18 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TextIO
 
-from qda_app.cli.output import print_json, print_table
+from qda_app.cli.output import failure_message, print_json, print_table
 from qda_app.domain.errors import InvalidInputError, NotFoundError
 from qda_app.domain.import_summary import CaseImportSummary, ImportSummary
 from qda_app.formats.errors import UnreadableFileError
 from qda_app.formats.pseudonymise import read_pseudonym_csv
-from qda_app.services.case_import import import_case_table
+from qda_app.services.case_import import (
+    import_case_table,
+    pseudonymised_table,
+    read_case_file,
+)
 from qda_app.services.documents import find_document, list_documents
-from qda_app.services.importing import import_files
+from qda_app.services.importing import ImportStoppedError, import_files
 from qda_app.services.project import Project, open_project
 from qda_app.services.pseudonymisation import (
     create_key_file,
@@ -63,6 +67,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     show = commands.add_parser("show", help="print a document turn by turn")
     show.add_argument("project", help=PROJECT_HELP)
     show.add_argument("document", help="document name (see `qda docs`)")
+    show.add_argument("--json", action="store_true", help="print a JSON list of turns")
     show.set_defaults(handler=run_show)
 
     speakers = commands.add_parser("speakers", help="list, rename, merge or mark speakers")
@@ -143,18 +148,54 @@ def _print_import(summary: ImportSummary, cases: CaseImportSummary | None) -> No
             print(f"  no case for: {', '.join(cases.unmatched_documents)}")
 
 
+def _checked_case_table(args: argparse.Namespace, mapping: dict[str, str] | None) -> None:
+    """Read the case table before any document is stored: a table that cannot be used (empty,
+    header only, a .docx, an unknown --case-key, names that collide once pseudonymised)
+    stops the command with nothing imported, instead of failing after the import."""
+    if args.cases is None:
+        if args.case_key:
+            raise InvalidInputError("--case-key needs --cases TABLE")
+        return
+    pseudonymised_table(read_case_file(args.cases, args.case_key), mapping or {})
+
+
+def _report_import(
+    args: argparse.Namespace,
+    summary: ImportSummary,
+    cases: CaseImportSummary | None,
+    error: str | None,
+) -> None:
+    """The summary, also when a later step failed: the documents imported before it are
+    stored, and the user (or script) must learn which ones."""
+    if not args.json:
+        _print_import(summary, cases)
+        return
+    print_json(
+        {
+            "imported": [asdict(d) for d in summary.imported],
+            "skipped": [asdict(d) for d in summary.skipped],
+            "failed": [asdict(d) for d in summary.failed],
+            "cancelled": summary.cancelled,
+            "cases": None if cases is None else asdict(cases),
+            "error": error,
+        }
+    )
+
+
 def run_import(args: argparse.Namespace) -> int:
-    """Import, then link cases; the key file is claimed first and written whatever happens.
+    """Check the case table, import, then link cases; the key file is claimed first and
+    written whatever happens.
 
     Creating the key file before the first document is stored means a key that cannot be
     written stops the import before it starts, and writing it in `finally` means a failure
     or Ctrl-C in the middle still leaves the key of every file imported so far.
     """
-    if args.case_key and args.cases is None:
-        raise InvalidInputError("--case-key needs --cases TABLE")
     mapping = _read_map(args.pseudonymise) if args.pseudonymise else None
+    _checked_case_table(args, mapping)
     key_stream = None if args.key_file is None else create_key_file(args.key_file)
     key = dict(mapping or {})
+    summary: ImportSummary | None = None
+    cases: CaseImportSummary | None = None
     try:
         with open_project(args.project) as project:
             summary = import_files(
@@ -166,25 +207,22 @@ def run_import(args: argparse.Namespace) -> int:
                 progress=_print_progress,
                 key_grown=key.update,
             )
-            cases = None
             if args.cases is not None:
                 cases = import_case_table(
                     project, args.cases, key_column=args.case_key, pseudonyms=summary.pseudonyms
                 ).value
+    except Exception as error:
+        if isinstance(error, ImportStoppedError):
+            summary = error.summary
+        if summary is not None:
+            reason = failure_message(error, args.project) or f"{type(error).__name__}: {error}"
+            _report_import(args, summary, cases, reason)
+        raise
     finally:
         if key_stream is not None:
             _finish_key(key_stream, key)
-    if args.json:
-        data = {
-            "imported": [asdict(d) for d in summary.imported],
-            "skipped": [asdict(d) for d in summary.skipped],
-            "failed": [asdict(d) for d in summary.failed],
-            "cancelled": summary.cancelled,
-            "cases": None if cases is None else asdict(cases),
-        }
-        print_json(data)
-    else:
-        _print_import(summary, cases)
+    assert summary is not None  # the try either set it or raised
+    _report_import(args, summary, cases, None)
     return 1 if summary.failed else 0
 
 
@@ -223,6 +261,21 @@ def _clock(milliseconds: int) -> str:
 def run_show(args: argparse.Namespace) -> int:
     with open_project(args.project) as project:
         turns = document_turns(project, _document_id(project, args.document))
+    if args.json:
+        print_json(
+            [
+                {
+                    "speaker": turn.speaker,
+                    "start": turn.start,
+                    "text_start": turn.text_start,
+                    "end": turn.end,
+                    "timestamp_ms": turn.timestamp_ms,
+                    "text": turn.text,
+                }
+                for turn in turns
+            ]
+        )
+        return 0
     for number, turn in enumerate(turns):
         stamp = "" if turn.timestamp_ms is None else f"[{_clock(turn.timestamp_ms)}] "
         speaker = "" if turn.speaker is None else f"{turn.speaker}: "

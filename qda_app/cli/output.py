@@ -1,10 +1,16 @@
 """Printing for the CLI: readable tables for people, stable JSON for scripts."""
 
 import json
+import sqlite3
 import sys
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
+
+from sqlalchemy.exc import DBAPIError
+
+from qda_app.domain.errors import QdaError
+from qda_app.store.database import database_error_line
 
 
 def _default(value: object) -> str:
@@ -45,3 +51,20 @@ def print_fields(fields: Sequence[tuple[str, object]]) -> None:
     width = max(len(name) for name, _ in fields)
     for name, value in fields:
         print(f"{name.ljust(width)}  {_cell(value, None)}")
+
+
+def failure_message(error: BaseException, project: str | None = None) -> str | None:
+    """The one line `qda: error:` prints for an expected failure; None for a bug.
+
+    Permission problems, full disks and locked or read-only databases are the user's to fix,
+    so they read like QdaError (`FILE: reason`, the driver's first line) and never as a
+    traceback; anything else is a bug and keeps its traceback.
+    """
+    if isinstance(error, QdaError):
+        return str(error)
+    if isinstance(error, OSError):
+        reason = error.strerror or str(error)
+        return reason if error.filename is None else f"{error.filename}: {reason}"
+    if isinstance(error, DBAPIError | sqlite3.Error):
+        return database_error_line(error, project)
+    return None

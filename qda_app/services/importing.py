@@ -7,16 +7,18 @@ through the bulk path (no ORM objects): 1,000 transcripts must import in seconds
 """
 
 import hashlib
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from qda_app.domain.changes import Changed
 from qda_app.domain.clock import utc_now
-from qda_app.domain.errors import QdaError
+from qda_app.domain.errors import InvalidInputError, QdaError
 from qda_app.domain.ids import new_guid
 from qda_app.domain.import_summary import (
     FailedFile,
@@ -39,6 +41,7 @@ from qda_app.services.pseudonymisation import (
 from qda_app.services.transcripts import count_words
 from qda_app.store import models as m
 from qda_app.store.bulk import insert_rows, reserve_ids
+from qda_app.store.database import database_error_line
 
 Progress = Callable[[int, int, str], None]
 Cancelled = Callable[[], bool]
@@ -62,6 +65,15 @@ class _Duplicate(Exception):
         self.existing = existing
 
 
+class ImportStoppedError(QdaError):
+    """The project refused a write (read-only, locked, disk full): no later file could be
+    stored either, so the batch stops; `summary` holds the files finished before it."""
+
+    def __init__(self, message: str, summary: ImportSummary) -> None:
+        super().__init__(message)
+        self.summary = summary
+
+
 def one_line(message: str) -> str:
     """Reasons are printed one per file: never let a library's multi-line message through."""
     first = message.strip().splitlines()[0] if message.strip() else "unknown error"
@@ -76,13 +88,39 @@ def _is_candidate(path: Path, folder: Path) -> bool:
     return path.suffix.lower() in SUPPORTED_EXTENSIONS and path.is_file()
 
 
+def _is_folder(path: Path) -> bool:
+    """A path that cannot even be looked at (its folder is not readable) counts as a file, so
+    it fails as that file with the reason, like any other file that cannot be read."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
+def _folder_files(folder: Path) -> list[Path]:
+    """The supported files below `folder`; an unreadable or useless folder is an error, not
+    "Imported 0": rglob would pass over an unreadable folder in silence."""
+    try:
+        with os.scandir(folder):
+            pass
+    except OSError as error:
+        raise UnreadableFileError(str(folder), f"cannot be read ({error.strerror})") from error
+    files = sorted(p for p in folder.rglob("*") if _is_candidate(p, folder))
+    if not files:
+        supported = ", ".join(SUPPORTED_EXTENSIONS)
+        raise InvalidInputError(f"no supported files found in {folder} (supported: {supported})")
+    return files
+
+
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
     """Folders become their supported files (recursive, sorted); files named explicitly stay,
-    even unsupported ones, so the user learns why they were not imported."""
+    even unsupported ones, so the user learns why they were not imported. A folder that is
+    unreadable or holds no supported file raises before anything is imported: it is almost
+    always the wrong folder."""
     files: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if _is_candidate(p, path)))
+        if _is_folder(path):
+            files.extend(_folder_files(path))
         else:
             files.append(path)
     return list(dict.fromkeys(files))
@@ -225,6 +263,16 @@ class _Batch:
             return stem
         return pseudonymised_string(f"{path.parent.name} – {path.stem}", mapping)
 
+    def summary(self, cancelled: bool) -> ImportSummary:
+        """What the batch did so far: also the answer when a database failure stops it."""
+        return ImportSummary(
+            tuple(self.imported),
+            tuple(self.skipped),
+            tuple(self.failed),
+            cancelled,
+            dict(self.mapping),
+        )
+
     def stored(self, path: Path, mapping: Mapping[str, str]) -> None:
         """Only an imported file claims its stem: a failed one must not push others aside."""
         self.folder_of_stem.setdefault(pseudonymised_string(path.stem, mapping), path.parent)
@@ -259,6 +307,8 @@ def _import_one(project: Project, path: Path, batch: _Batch, speaker_pattern: st
         reason = one_line(error.reason)
     except QdaError as error:
         reason = one_line(str(error))
+    except SQLAlchemyError:
+        raise  # the project, not this file: every later file would fail the same way
     except Exception as error:  # a reader library's own bug must not stop the batch
         reason = one_line(f"cannot be read ({type(error).__name__}: {error})")
     else:
@@ -303,7 +353,10 @@ def import_files(
             if is_cancelled is not None and is_cancelled():
                 cancelled = True
                 break
-            status = _import_one(project, path, batch, speaker_pattern)
+            try:
+                status = _import_one(project, path, batch, speaker_pattern)
+            except SQLAlchemyError as error:
+                raise _stopped(project, path, batch, error) from error
             if progress is not None:
                 progress(done, len(files), status)
     finally:
@@ -313,10 +366,16 @@ def import_files(
                 f"Import {batch.imported[0].name}" if count == 1 else f"Import {count} documents",
                 batch.undo_entries,
             )
-    return ImportSummary(
-        tuple(batch.imported),
-        tuple(batch.skipped),
-        tuple(batch.failed),
-        cancelled,
-        dict(batch.mapping),
+    return batch.summary(cancelled)
+
+
+def _stopped(
+    project: Project, path: Path, batch: _Batch, error: SQLAlchemyError
+) -> ImportStoppedError:
+    """One message for the whole batch, saying what is kept."""
+    kept = len(batch.imported)
+    return ImportStoppedError(
+        f"{database_error_line(error, project.location)} (import stopped at {path}; "
+        + (f"the {kept} documents imported before it are kept)" if kept else "nothing imported)"),
+        batch.summary(cancelled=False),
     )

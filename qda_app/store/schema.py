@@ -4,6 +4,7 @@ Every check runs before anything is written, so opening something that is not a 
 file, an empty file, a damaged or newer project) changes nothing.
 """
 
+import os
 import sqlite3
 from datetime import datetime
 from functools import cache
@@ -12,7 +13,7 @@ from pathlib import Path
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, inspect
+from sqlalchemy import Connection, Engine, inspect
 from sqlalchemy.exc import SQLAlchemyError
 
 from qda_app.domain.errors import (
@@ -21,7 +22,17 @@ from qda_app.domain.errors import (
     NotAProjectError,
     ProjectExistsError,
 )
-from qda_app.store.database import SQLITE_HEADER, is_url, make_engine
+from qda_app.store.database import (
+    SQLITE_HEADER,
+    ReadOnlyProjectError,
+    database_error_line,
+    is_url,
+    is_writable,
+    make_engine,
+    read_only_engine,
+    read_only_message,
+    read_only_uri,
+)
 
 MIGRATIONS = "qda_app.store:migrations"
 
@@ -64,20 +75,6 @@ def current_revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
-def _read_only_uri(path: Path) -> str:
-    """Read without leaving -wal/-shm files behind: `immutable` skips locking and the WAL index,
-    which is safe when no WAL file exists; when one does, it must be read, so open normally."""
-    uri = f"{path.resolve().as_uri()}?mode=ro"
-    if not Path(f"{path}-wal").exists():
-        uri += "&immutable=1"
-    return uri
-
-
-def _read_only_engine(path: Path) -> Engine:
-    uri = _read_only_uri(path)
-    return create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True))
-
-
 def check_sqlite_file(path: Path, thorough: bool = False) -> None:
     """Refuse anything that is not an intact SQLite database, reading it only.
 
@@ -96,7 +93,7 @@ def check_sqlite_file(path: Path, thorough: bool = False) -> None:
     if header != SQLITE_HEADER:
         raise NotAProjectError(f"{path} is not a QDA project (it is not an SQLite database)")
     try:
-        connection = sqlite3.connect(_read_only_uri(path), uri=True)
+        connection = sqlite3.connect(read_only_uri(path), uri=True)
         try:
             pragma = "integrity_check" if thorough else "quick_check"
             problems = [row[0] for row in connection.execute(f"PRAGMA {pragma}")]
@@ -135,7 +132,7 @@ def backup_path(path: Path, revision: str) -> Path:
 def _backup_sqlite(path: Path, revision: str) -> Path:
     """A consistent copy through SQLite's backup API (includes what sits in the WAL)."""
     target = backup_path(path, revision)
-    source = sqlite3.connect(_read_only_uri(path), uri=True)
+    source = sqlite3.connect(read_only_uri(path), uri=True)
     try:
         destination = sqlite3.connect(target)
         try:
@@ -156,14 +153,14 @@ def open_store(location: str) -> tuple[Engine, str, Path | None]:
         check_sqlite_file(Path(location))
     # A SQLite file is inspected through a read-only connection first: the project engine's
     # pragmas (WAL) would rewrite the header of another program's database.
-    probe = _read_only_engine(Path(location)) if not is_url(location) else None
+    probe = read_only_engine(Path(location)) if not is_url(location) else None
     engine = make_engine(location)
     try:
         with (probe or engine).connect() as connection:
             revision = _check_is_project(connection, location)
     except SQLAlchemyError as error:
         engine.dispose()
-        reason = str(error.orig if hasattr(error, "orig") else error).splitlines()[0]
+        reason = database_error_line(error)
         raise NotAProjectError(f"cannot open {location}: {reason}") from error
     except Exception:
         engine.dispose()
@@ -173,6 +170,10 @@ def open_store(location: str) -> tuple[Engine, str, Path | None]:
             probe.dispose()
     backup = None
     if revision != head_revision():
+        if not is_url(location) and not is_writable(Path(location)):
+            engine.dispose()
+            need = f" and must first be updated to schema {schema_version_of(head_revision())}"
+            raise ReadOnlyProjectError(read_only_message(location, need))
         if not is_url(location):
             check_sqlite_file(Path(location), thorough=True)
             backup = _backup_sqlite(Path(location), revision)
@@ -190,6 +191,8 @@ def create_store(location: str, target: str = "head") -> Engine:
             raise ProjectExistsError(f"{path} already exists; choose another name")
         if not path.parent.exists():
             raise NotAProjectError(f"folder {path.parent} does not exist")
+        if not os.access(path.parent, os.W_OK | os.X_OK):
+            raise NotAProjectError(f"cannot create {path}: the folder {path.parent} is read-only")
     engine = make_engine(location)
     try:
         with engine.begin() as connection:
@@ -202,7 +205,7 @@ def create_store(location: str, target: str = "head") -> Engine:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{location}{suffix}").unlink(missing_ok=True)
         if isinstance(error, SQLAlchemyError):
-            reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+            reason = database_error_line(error)
             raise NotAProjectError(f"cannot create {location}: {reason}") from error
         raise
     return engine
