@@ -10,6 +10,7 @@ from qda_app.services.documents import find_document
 from qda_app.services.project import (
     check_project,
     create_project,
+    display_location,
     open_project,
     project_summary,
 )
@@ -47,7 +48,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 def run_init(args: argparse.Namespace) -> int:
     with create_project(args.project, name=args.name, language=args.language) as project:
         summary = project_summary(project)
-    print(f"Created project {summary.name!r} at {args.project} (schema {summary.schema_version}).")
+    where = summary.location
+    print(f"Created project {summary.name!r} at {where} (schema {summary.schema_version}).")
     return 0
 
 
@@ -82,7 +84,8 @@ def run_check(args: argparse.Namespace) -> int:
     problems = check_project(args.project)
     for problem in problems:
         print(problem)
-    print(f"{args.project}: {'sound' if not problems else f'{len(problems)} problems'}")
+    verdict = "sound" if not problems else f"{len(problems)} problems"
+    print(f"{display_location(args.project)}: {verdict}")
     return 1 if problems else 0
 
 

@@ -14,7 +14,7 @@ from qda_app.domain.errors import InvalidInputError, UndoConflictError
 from qda_app.domain.values import ProjectSummary
 from qda_app.services.history import History, HistoryEntry
 from qda_app.store import models as m
-from qda_app.store.database import WRITE_OPTION, is_url, make_sessions
+from qda_app.store.database import WRITE_OPTION, display_location, is_url, make_sessions
 from qda_app.store.row_changes import (
     Change,
     Recorder,
@@ -193,5 +193,5 @@ def project_summary(project: Project) -> ProjectSummary:
             coders=count(m.Coder),
             cases=count(m.Case),
             memos=count(m.Memo),
-            location=project.location,
+            location=display_location(project.location),
         )

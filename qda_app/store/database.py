@@ -6,7 +6,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 from qda_app.domain.errors import QdaError
@@ -19,6 +20,16 @@ CACHE_KIB = 65_536
 
 def is_url(location: str) -> bool:
     return "://" in location
+
+
+def display_location(location: str) -> str:
+    """The location as it may be shown or logged: a URL's password is replaced by ***."""
+    if not is_url(location):
+        return location
+    try:
+        return make_url(location).render_as_string(hide_password=True)
+    except ArgumentError:
+        return location.split("://", 1)[0] + "://…"
 
 
 def sqlite_url(path: Path) -> str:

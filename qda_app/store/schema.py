@@ -26,6 +26,7 @@ from qda_app.store.database import (
     SQLITE_HEADER,
     ReadOnlyProjectError,
     database_error_line,
+    display_location,
     is_url,
     is_writable,
     make_engine,
@@ -112,14 +113,18 @@ def _check_is_project(connection: Connection, location: str) -> str:
     tables = set(inspect(connection).get_table_names())
     if "alembic_version" not in tables or "project" not in tables:
         raise NotAProjectError(
-            f"{location} is a database but not a QDA project; create one with `qda init`"
+            f"{display_location(location)} is a database but not a QDA project; "
+            "create one with `qda init`"
         )
     revision = current_revision(connection)
     if revision is None:
-        raise NotAProjectError(f"{location} has no schema version; it is not a QDA project")
+        raise NotAProjectError(
+            f"{display_location(location)} has no schema version; it is not a QDA project"
+        )
     if revision not in known_revisions():
         raise NewerSchemaError(
-            f"{location} was written by a newer QDA App (schema {revision}); update QDA App"
+            f"{display_location(location)} was written by a newer QDA App (schema {revision}); "
+            "update QDA App"
         )
     return revision
 
@@ -161,7 +166,7 @@ def open_store(location: str) -> tuple[Engine, str, Path | None]:
     except SQLAlchemyError as error:
         engine.dispose()
         reason = database_error_line(error)
-        raise NotAProjectError(f"cannot open {location}: {reason}") from error
+        raise NotAProjectError(f"cannot open {display_location(location)}: {reason}") from error
     except Exception:
         engine.dispose()
         raise
@@ -197,7 +202,9 @@ def create_store(location: str, target: str = "head") -> Engine:
     try:
         with engine.begin() as connection:
             if inspect(connection).get_table_names():
-                raise ProjectExistsError(f"{location} is not empty; use an empty database")
+                raise ProjectExistsError(
+                    f"{display_location(location)} is not empty; use an empty database"
+                )
             upgrade(connection, target)
     except Exception as error:
         engine.dispose()
@@ -206,7 +213,9 @@ def create_store(location: str, target: str = "head") -> Engine:
                 Path(f"{location}{suffix}").unlink(missing_ok=True)
         if isinstance(error, SQLAlchemyError):
             reason = database_error_line(error)
-            raise NotAProjectError(f"cannot create {location}: {reason}") from error
+            raise NotAProjectError(
+                f"cannot create {display_location(location)}: {reason}"
+            ) from error
         raise
     return engine
 
