@@ -23,7 +23,7 @@ def test_import_then_list_json_describes_the_tree(capsys, location):
     code, out, _ = run(capsys, "codebook", "import", location, str(GERMAN))
     assert code == 0
     shipped = read_codebook_json(GERMAN.read_bytes())
-    assert "warning: 1 code sets not imported" in out
+    assert "warning:" not in out and f"+ new set: {shipped.sets[0].name}" in out
     assert f"{shipped.code_count} of {shipped.code_count} codes added" in out
     code, out, _ = run(capsys, "codebook", "list", location, "--json")
     assert code == 0
@@ -187,3 +187,27 @@ def test_merge_json_reports_counts_and_conflicts_as_objects(capsys, location, tm
     ]
     code, out, _ = run(capsys, "codebook", "merge", location, str(path), "--json")
     assert code == 0 and json.loads(out)["applied"] is True
+
+
+def test_sets_lists_code_sets_with_member_paths(capsys, location):
+    run(capsys, "init", location)
+    code, out, _ = run(capsys, "codebook", "sets", location)
+    assert code == 0 and out.strip() == "0 sets"
+    run(capsys, "codebook", "import", location, str(GERMAN))
+    shipped = read_codebook_json(GERMAN.read_bytes())
+    [code_set] = shipped.sets
+    paths = {entry.code.guid: entry.path for entry in shipped.walk()}
+    code, out, _ = run(capsys, "codebook", "sets", location)
+    assert code == 0
+    assert f"{code_set.name} ({len(code_set.member_guids)} codes)" in out and "1 sets" in out
+    assert all(f"  {paths[guid]}\n" in out for guid in code_set.member_guids)
+    code, out, _ = run(capsys, "codebook", "sets", location, "--json")
+    assert code == 0
+    assert json.loads(out) == [
+        {
+            "guid": code_set.guid,
+            "name": code_set.name,
+            "description": code_set.description,
+            "members": [{"guid": g, "path": paths[g]} for g in code_set.member_guids],
+        }
+    ]

@@ -80,9 +80,10 @@ def read_shipped(name: str) -> Codebook:
 
 
 def as_stored(codebook: Codebook, project: Project) -> Codebook:
-    """What a project keeps of a codebook: no sets; name, origin and language are its own."""
+    """What a project keeps of a codebook: everything, codes and sets; only name, origin and
+    language are the project's own."""
     stored = project_codebook(project)
-    return replace(codebook, name=stored.name, origin=ORIGIN, language=stored.language, sets=())
+    return replace(codebook, name=stored.name, origin=ORIGIN, language=stored.language)
 
 
 def assert_valid_qdc(path: Path) -> None:
@@ -99,7 +100,8 @@ def test_shipped_codebook_round_trips_through_the_database(new_project, tmp_path
     first, second = new_project(original.language), new_project(original.language)
     report = import_codebook(first, SHIPPED / shipped)
     assert report.created == report.codes_in_file == original.code_count
-    assert report.merge.conflicts == 0
+    assert report.merge.conflicts == 0 and report.warnings == ()
+    assert len(original.sets) == 1 and [s.new for s in report.merge.sets] == [True]
     assert project_codebook(first) == as_stored(original, first)
 
     suffix = Path(shipped).suffix
@@ -109,6 +111,7 @@ def test_shipped_codebook_round_trips_through_the_database(new_project, tmp_path
     again = tmp_path / f"second{suffix}"
     export_codebook(second, again)
     assert again.read_bytes() == exported.read_bytes()
+    assert project_codebook(second).sets == original.sets
     if suffix == ".qdc":
         assert_valid_qdc(exported)
 
@@ -181,7 +184,8 @@ def test_duplicate_sibling_names_in_a_file_are_kept_under_new_names(project, tmp
 
 def diverge(base: Codebook) -> Codebook:
     """A teammate's copy: a rename, a move, two new codes, a changed definition, a removed code,
-    and a code re-created under a new GUID at the same path."""
+    and a code re-created under a new GUID at the same path; sets as in `base` (without the
+    removed code, which a set may not name)."""
     top = list(base.codes)
     first, second = top[0], top[1]
     kids = list(first.children)
@@ -193,7 +197,11 @@ def diverge(base: Codebook) -> Codebook:
     new_top = CodebookCode(new_guid(), "Neues Thema", children=(new_child,))
     first = replace(first, children=(renamed, changed, same_path, *kids[5:]))  # kids[4] gone
     second = replace(second, children=(*second.children, moved))
-    return replace(base, name="Teamkopie", codes=(first, second, *top[2:], new_top))
+    sets = tuple(
+        replace(s, member_guids=tuple(g for g in s.member_guids if g != kids[4].guid))
+        for s in base.sets
+    )
+    return replace(base, name="Teamkopie", codes=(first, second, *top[2:], new_top), sets=sets)
 
 
 @pytest.mark.parametrize("prefer", ["ask", "incoming", "current"])
@@ -214,8 +222,8 @@ def test_merge_of_diverged_codebooks_matches_the_pure_plan(project, tmp_path, pr
 
     dry = merge_codebook(project, path, prefer=prefer, dry_run=True)
     assert dump(project) == before and not dry.applied
-    expected_plan = plan_merge(base, replace(incoming, sets=()), prefer)
-    assert dry.plan == expected_plan
+    expected_plan = plan_merge(base, incoming, prefer)
+    assert dry.plan == expected_plan and dry.sets == ()  # every incoming member is there
     assert list(dry.lines) == describe_plan(expected_plan)
 
     report = merge_codebook(project, path, prefer=prefer)

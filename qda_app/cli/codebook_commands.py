@@ -1,10 +1,11 @@
-"""`qda codebook list|export|import|merge`: the code tree as a shareable codebook file."""
+"""`qda codebook list|sets|export|import|merge`: the code tree as a shareable codebook file."""
 
 import argparse
 from dataclasses import asdict
 
 from qda_app.cli.output import print_json, print_table
 from qda_app.domain.errors import InvalidInputError
+from qda_app.services.code_sets import list_code_sets
 from qda_app.services.codebooks import (
     MergeReport,
     export_codebook,
@@ -27,6 +28,11 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     listing.add_argument("project", help=_PROJECT_HELP)
     listing.add_argument("--json", action="store_true", help="print a JSON list of objects")
     listing.set_defaults(handler=run_list)
+
+    sets = actions.add_parser("sets", help="the code sets (code groups) with their member codes")
+    sets.add_argument("project", help=_PROJECT_HELP)
+    sets.add_argument("--json", action="store_true", help="print a JSON list of objects")
+    sets.set_defaults(handler=run_sets)
 
     export = actions.add_parser("export", help="write the codebook as .qdc (REFI-QDA) or .json")
     export.add_argument("project", help=_PROJECT_HELP)
@@ -102,6 +108,35 @@ def run_list(args: argparse.Namespace) -> int:
         max_width={"path": 70},
     )
     print(f"{len(codes)} codes")
+    return 0
+
+
+def run_sets(args: argparse.Namespace) -> int:
+    with open_project(args.project) as project:
+        sets = list_code_sets(project)
+    if args.json:
+        print_json(
+            [
+                {
+                    "guid": code_set.guid,
+                    "name": code_set.name,
+                    "description": code_set.description,
+                    "members": [
+                        {"guid": guid, "path": path}
+                        for guid, path in zip(
+                            code_set.member_guids, code_set.member_paths, strict=True
+                        )
+                    ],
+                }
+                for code_set in sets
+            ]
+        )
+        return 0
+    for code_set in sets:
+        print(f"{code_set.name} ({len(code_set.member_paths)} codes)")
+        for path in code_set.member_paths:
+            print(f"  {path}")
+    print(f"{len(sets)} sets")
     return 0
 
 

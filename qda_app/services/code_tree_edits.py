@@ -3,8 +3,8 @@
 Each edit is one `change()` transaction, so one undo step restores everything it touched (cascades
 included, because the recorder sees every ORM row change). Merging never loses data: codings move
 to the target, exact duplicates collapse into one coding that keeps both memos, and whatever the
-source codes carried (subcodes, memos, suggestions, goal links, anchors, keywords, definitions)
-ends up on the target.
+source codes carried (subcodes, memos, suggestions, goal links, set memberships, anchors,
+keywords, definitions) ends up on the target.
 """
 
 import json
@@ -222,6 +222,7 @@ class _Merger:
             suggestion.code_id = self.target.id
             self.counts["suggestions"] += 1
         self.move_goal_links(source)
+        self.move_set_links(source)
         self.move_children(source)
         self.target.anchors = _merged_list(self.target.anchors, source.anchors)
         self.target.keywords = _merged_list(self.target.keywords, source.keywords)
@@ -293,6 +294,29 @@ class _Merger:
                 self.session.add(m.GoalCode(goal_id=goal_id, code_id=self.target.id))
                 linked.add(goal_id)
                 self.counts["goals"] += 1
+        self.session.flush()
+
+    def move_set_links(self, source: m.Code) -> None:
+        """The target joins every set the source was in, at the source's place in the set.
+
+        Like goal links, a membership's key contains the code, so it is replaced, not updated.
+        """
+        member_of = set(
+            self.session.scalars(
+                select(m.CodeSetMember.set_id).where(m.CodeSetMember.code_id == self.target.id)
+            )
+        )
+        links = self.session.scalars(
+            select(m.CodeSetMember).where(m.CodeSetMember.code_id == source.id)
+        ).all()
+        for link in links:
+            set_id, position = link.set_id, link.position
+            self.session.delete(link)
+            if set_id not in member_of:
+                self.session.add(
+                    m.CodeSetMember(set_id=set_id, code_id=self.target.id, position=position)
+                )
+                member_of.add(set_id)
         self.session.flush()
 
     def move_children(self, source: m.Code) -> None:

@@ -3,8 +3,8 @@
 The pure layer plans (`codebook_merge_plan`); this module only translates between stored codes
 and `Codebook` trees and applies a plan's operations in their order, in one undoable transaction.
 Importing into a project without codes is the same merge against an empty codebook: every code
-is added with its GUID, so an export, an import into an empty project and a second export give
-the same bytes.
+and set is added with its GUID, so an export, an import into an empty project and a second export
+give the same bytes. Sets ride along in the same transaction (see `code_sets`).
 """
 
 import json
@@ -17,10 +17,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qda_app import __version__
-from qda_app.domain.codebook import Codebook, CodebookCode
+from qda_app.domain.codebook import Codebook, CodebookCode, CodeSet
 from qda_app.domain.errors import InvalidInputError
 from qda_app.formats.codebook_json import read_codebook_json, write_codebook_json
 from qda_app.formats.refi_codebook import read_qdc, write_qdc
+from qda_app.services.code_sets import (
+    SetChange,
+    apply_set_changes,
+    plan_sets,
+    resolved_code_guids,
+    stored_sets,
+)
 from qda_app.services.code_tree_edits import place_codes
 from qda_app.services.codebook_merge_plan import (
     AddCode,
@@ -48,12 +55,16 @@ _MAX_FILE_BYTES = 256 * 1024 * 1024
 
 @dataclass(frozen=True)
 class MergeReport:
-    """What a merge did (or, for a dry run, would do): the plan and its printable lines."""
+    """What a merge did (or, for a dry run, would do): the plan and its printable lines.
+
+    `sets` are the code sets created or given new members; the code plan knows nothing of sets.
+    """
 
     plan: MergePlan
     lines: tuple[str, ...]
     applied: bool
     warnings: tuple[str, ...] = ()
+    sets: tuple[SetChange, ...] = ()
 
     @property
     def conflicts(self) -> int:
@@ -107,11 +118,12 @@ def _codebook_from_session(session: Session, name: str | None = None) -> Codeboo
         origin=ORIGIN,
         language=project_row.language,
         codes=tuple(build(code_id) for code_id in children.get(None, [])),
+        sets=stored_sets(session),
     )
 
 
 def project_codebook(project: Project, name: str | None = None) -> Codebook:
-    """The project's codes as a codebook named after the project (or `name`)."""
+    """The project's codes and code sets as a codebook named after the project (or `name`)."""
     with reading(project) as session:
         return _codebook_from_session(session, name)
 
@@ -182,11 +194,17 @@ def _clean_names(codebook: Codebook, warnings: list[str]) -> Codebook:
             warnings.append(f"code name {code.name!r} stored as {name!r}")
         return replace(code, name=name, children=tuple(clean(c) for c in code.children))
 
-    if codebook.sets:
-        warnings.append(
-            f"{len(codebook.sets)} code sets not imported: a project does not store sets"
-        )
-    return replace(codebook, codes=tuple(clean(code) for code in codebook.codes), sets=())
+    def clean_set(code_set: CodeSet) -> CodeSet:
+        name = clean_name(code_set.name, "code set")
+        if name != code_set.name:
+            warnings.append(f"set name {code_set.name!r} stored as {name!r}")
+        return replace(code_set, name=name)
+
+    return replace(
+        codebook,
+        codes=tuple(clean(code) for code in codebook.codes),
+        sets=tuple(clean_set(code_set) for code_set in codebook.sets),
+    )
 
 
 # --------------------------------------------------------------------------- applying a plan
@@ -251,8 +269,24 @@ class _Applier:
             setattr(row, change_.field, value)
 
 
-def _report(plan: MergePlan, applied: bool, warnings: list[str]) -> MergeReport:
-    return MergeReport(plan, tuple(describe_plan(plan)), applied, tuple(warnings))
+def _report(
+    plan: MergePlan, sets: tuple[SetChange, ...], applied: bool, warnings: list[str]
+) -> MergeReport:
+    lines = (*describe_plan(plan), *(set_change.describe() for set_change in sets))
+    return MergeReport(plan, lines, applied, tuple(warnings), sets)
+
+
+def _plan(
+    session: Session, incoming: Codebook, prefer: Prefer
+) -> tuple[MergePlan, tuple[SetChange, ...]]:
+    """The code plan and the set changes, both against the state `session` sees.
+
+    Sets are planned before any code operation runs: their members are translated through
+    the code plan, not looked up in a half-applied tree.
+    """
+    current = _codebook_from_session(session)
+    plan = plan_merge(current, incoming, prefer)
+    return plan, plan_sets(current.sets, incoming.sets, resolved_code_guids(plan))
 
 
 def _merge(
@@ -267,14 +301,15 @@ def _merge(
         raise InvalidInputError(f"prefer must be one of {', '.join(PREFER_CHOICES)}")
     if dry_run:
         with reading(project) as session:
-            plan = plan_merge(_codebook_from_session(session), incoming, prefer)
-        return _report(plan, False, warnings)
+            plan, sets = _plan(session, incoming, prefer)
+        return _report(plan, sets, False, warnings)
     with change(project, description) as work:
-        plan = plan_merge(_codebook_from_session(work.session), incoming, prefer)
+        plan, sets = _plan(work.session, incoming, prefer)
         applier = _Applier(work.session)
         for op in plan.operations:
             applier.apply(op)
-    return _report(plan, True, warnings)
+        apply_set_changes(work.session, sets)
+    return _report(plan, sets, True, warnings)
 
 
 def merge_codebook(
@@ -288,8 +323,8 @@ def merge_codebook(
     """Merge a codebook (file or tree) into the project's codes as one undoable step.
 
     Adds keep the incoming GUIDs; renames, moves and (with prefer="incoming") definition
-    updates are applied; conflicts are reported and not applied. A dry run plans against the
-    same state and changes nothing.
+    updates are applied; conflicts are reported and not applied. Sets are created or gain
+    members, never lose any. A dry run plans against the same state and changes nothing.
     """
     warnings: list[str] = []
     if isinstance(source, Codebook):

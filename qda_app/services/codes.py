@@ -204,6 +204,7 @@ def delete_code_in(session: Session, code_id: int) -> CodeInfo:
             selectinload(m.Code.suggestions),
             selectinload(m.Code.memos),
             selectinload(m.Code.goal_links),
+            selectinload(m.Code.set_links),
         )
     ).all()
     row = get_row(session, m.Code, code_id)

@@ -244,6 +244,37 @@ class Code(Base):
     suggestions: Mapped[list["Suggestion"]] = relationship(cascade="all, delete-orphan")
     memos: Mapped[list["Memo"]] = relationship(cascade="all, delete-orphan")
     goal_links: Mapped[list["GoalCode"]] = relationship(cascade="all, delete-orphan")
+    set_links: Mapped[list["CodeSetMember"]] = relationship(cascade="all, delete-orphan")
+
+
+class CodeSetMember(Base):
+    """A code's membership in a set; mapped (not a bare table) so undo sees it.
+
+    `position` keeps the members in the order the codebook file listed them, so a set goes out
+    of the project exactly as it came in.
+    """
+
+    __tablename__ = "code_set_member"
+
+    set_id: Mapped[int] = mapped_column(ForeignKey("code_set.id"), primary_key=True)
+    code_id: Mapped[int] = mapped_column(ForeignKey("code.id"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CodeSet(Base):
+    """A named group of codes across the tree (REFI-QDA CodeBook Sets, ATLAS.ti code groups)."""
+
+    __tablename__ = "code_set"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    guid: Mapped[str] = _guid_column()
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = _created_column()
+
+    members: Mapped[list[CodeSetMember]] = relationship(cascade="all, delete-orphan")
 
 
 class Coding(Base):

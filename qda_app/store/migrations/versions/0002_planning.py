@@ -1,4 +1,5 @@
-"""The planning layer: suggestions from the learning model and impact goals linked to codes.
+"""The planning layer: suggestions from the learning model, impact goals linked to codes, and
+code sets (REFI-QDA CodeBook Sets, ATLAS.ti code groups) so that no codebook loses them.
 
 Revision ID: 0002
 Revises: 0001
@@ -66,9 +67,40 @@ def upgrade() -> None:
     op.create_index(
         "ix_suggestion_document_start", "suggestion", ["document_id", "start"], unique=False
     )
+    op.create_table(
+        "code_set",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("guid", sa.String(length=36), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_code_set")),
+        sa.UniqueConstraint("guid", name=op.f("uq_code_set_guid")),
+        sqlite_autoincrement=True,
+    )
+    op.create_table(
+        "code_set_member",
+        sa.Column("set_id", sa.Integer(), nullable=False),
+        sa.Column("code_id", sa.Integer(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["code_id"], ["code.id"], name=op.f("fk_code_set_member_code_id_code")
+        ),
+        sa.ForeignKeyConstraint(
+            ["set_id"], ["code_set.id"], name=op.f("fk_code_set_member_set_id_code_set")
+        ),
+        sa.PrimaryKeyConstraint("set_id", "code_id", name=op.f("pk_code_set_member")),
+    )
+    op.create_index(
+        op.f("ix_code_set_member_code_id"), "code_set_member", ["code_id"], unique=False
+    )
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_code_set_member_code_id"), table_name="code_set_member")
+    op.drop_table("code_set_member")
+    op.drop_table("code_set")
     op.drop_index("ix_suggestion_document_start", table_name="suggestion")
     op.drop_index(op.f("ix_suggestion_code_id"), table_name="suggestion")
     op.drop_table("suggestion")
